@@ -1,0 +1,45 @@
+// Renders a schema source as a structural openAPIV3Schema: Kubernetes types inlined, named
+// definitions inlined, int-or-string in the form the apiextensions API accepts.
+import { structuralSchema, type JsonSchema, type KubernetesOpenApi } from './kubernetesOpenApi.ts';
+import type { SourceSchema } from './schemaSource.ts';
+
+export function renderCrdSchema(
+  node: SourceSchema,
+  api: KubernetesOpenApi,
+  definitions: Record<string, SourceSchema>,
+): JsonSchema {
+  const render = (n: SourceSchema): JsonSchema => renderCrdSchema(n, api, definitions);
+  const { $k8s, $extend, $def, $intOrString, title: _title, ...rest } = node;
+  const description = rest.description as string | undefined;
+  if ($def !== undefined) {
+    const target = definitions[$def];
+    if (!target) throw new Error(`schema source refers to unknown definition ${$def}`);
+    const out = render(target);
+    return description === undefined ? out : { ...out, description };
+  }
+  if ($k8s !== undefined) {
+    const out = structuralSchema(api, $k8s);
+    if ($extend) {
+      const extra = Object.fromEntries(Object.entries($extend).map(([k, v]) => [k, render(v)]));
+      out.properties = { ...(out.properties as Record<string, JsonSchema>), ...extra };
+    }
+    return description === undefined ? out : { ...out, description };
+  }
+  if ($intOrString !== undefined) {
+    return {
+      ...(description === undefined ? {} : { description }),
+      'x-kubernetes-int-or-string': true,
+      anyOf: [{ type: 'integer' }, { type: 'string' }],
+      pattern: $intOrString.pattern,
+    };
+  }
+  const out: JsonSchema = { ...rest };
+  if (rest.properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(rest.properties as Record<string, SourceSchema>).map(([k, v]) => [k, render(v)]),
+    );
+  }
+  if (rest.items) out.items = render(rest.items as SourceSchema);
+  if (typeof rest.additionalProperties === 'object') out.additionalProperties = render(rest.additionalProperties as SourceSchema);
+  return out;
+}

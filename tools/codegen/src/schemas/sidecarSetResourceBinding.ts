@@ -1,0 +1,47 @@
+// Schema source of sidecarset.alibabacloud.com/v1alpha1 SidecarSetResourceBinding (seed 000): lets
+// the pods of named SidecarSets read named ConfigMaps/Secrets of the binding's own namespace.
+import { k8s, list, int64, object, oneOfStrings, str } from '../schemaSource.ts';
+
+const NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
+
+export const bindingSpec = object(
+  {
+    subjects: list(
+      object(
+        {
+          kind: oneOfStrings(['SidecarSet'], 'Kind of the subject.'),
+          name: str('Name of the SidecarSet.', { minLength: 1, maxLength: 253, pattern: NAME_PATTERN }),
+        },
+        'A SidecarSet given access.',
+        ['kind', 'name'],
+      ),
+      'SidecarSets whose pods may mount the resources.',
+      { minItems: 1 },
+    ),
+    resourceRefs: list(
+      object(
+        {
+          kind: oneOfStrings(['ConfigMap', 'Secret'], 'Kind of the resource.'),
+          name: str('Name of the resource in the binding\'s namespace.', { minLength: 1, maxLength: 253, pattern: NAME_PATTERN }),
+        },
+        'A ConfigMap or Secret of this namespace.',
+        ['kind', 'name'],
+      ),
+      'Resources of this namespace that the subjects may mount, read-only.',
+      { minItems: 1 },
+    ),
+  },
+  'Which SidecarSets may read which resources of this namespace.',
+  ['subjects', 'resourceRefs'],
+);
+
+export const bindingStatus = object(
+  {
+    observedGeneration: int64('The spec generation this status describes.'),
+    conditions: list(k8s('io.k8s.apimachinery.pkg.apis.meta.v1.Condition'), 'Latest observations of the binding.', {
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+    }),
+  },
+  'Observed state of the binding.',
+);
