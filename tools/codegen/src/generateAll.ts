@@ -19,13 +19,25 @@ export async function generateAll(root: string): Promise<Map<string, string>> {
     files.set(`${GENERATED_TYPES_DIR}/${resource.typesModule}.ts`, await resourceTypes(resource));
   }
   files.set(`${GENERATED_TYPES_DIR}/kubernetes.ts`, await kubernetesTypes(api));
+  files.set(`${GENERATED_TYPES_DIR}/openApiSchemas.json`, openApiSchemas(api));
   files.set(`${GENERATED_TYPES_DIR}/admissionReview.ts`, await compileSource(admissionReview, admissionDefinitions));
   files.set(`${GENERATED_TYPES_DIR}/resources.ts`, resourceConstants());
   files.set(`${GENERATED_TYPES_DIR}/index.ts`, `${BANNER}\n${[...files.keys()]
-    .filter((p) => p.startsWith(GENERATED_TYPES_DIR))
+    .filter((p) => p.startsWith(GENERATED_TYPES_DIR) && p.endsWith('.ts'))
     .map((p) => `export * from './${p.slice(GENERATED_TYPES_DIR.length + 1).replace(/\.ts$/, '.js')}';`)
     .join('\n')}\n`);
   return files;
+}
+
+/** Each resource's openAPIV3Schema by kind, for validating manifests offline as the API server would. */
+function openApiSchemas(api: ReturnType<typeof loadKubernetesOpenApi>): string {
+  const byKind = Object.fromEntries(
+    RESOURCES.map((r) => {
+      const crd = crdManifest(r, api) as { spec: { versions: { schema: { openAPIV3Schema: unknown } }[] } };
+      return [r.kind, crd.spec.versions[0]!.schema.openAPIV3Schema];
+    }),
+  );
+  return JSON.stringify(byKind) + '\n';
 }
 
 function resourceConstants(): string {
