@@ -1,1 +1,1 @@
-export {};
+export { buildHealthServer } from './healthServer.js';

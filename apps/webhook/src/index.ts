@@ -1,1 +1,1 @@
-export {};
+export { buildWebhookServer, type WebhookServerOptions } from './server.js';

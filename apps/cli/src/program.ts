@@ -1,0 +1,9 @@
+// kubectl-sidecarset's command tree. Each command lives in its own module under commands/.
+import { Command } from 'commander';
+
+export function buildProgram(version: string): Command {
+  return new Command('kubectl-sidecarset')
+    .description('Inspect, plan and inject SidecarSets (kubectl plugin: `kubectl sidecarset ...`)')
+    .version(version)
+    .showHelpAfterError();
+}
