@@ -155,6 +155,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+chmod 0755 "$STAGE" # mktemp creates 0700
 mkdir -p "$STAGE/bin"
 
 GO_BUILD=(go build -mod=readonly -trimpath -buildvcs=false)
@@ -194,19 +195,19 @@ add_k8s_ldflag gitTreeState clean
 add_k8s_ldflag buildDate "$K8S_BUILD_DATE"
 [[ -z "$KUBERNETES_GIT_COMMIT" ]] || add_k8s_ldflag gitCommit "$KUBERNETES_GIT_COMMIT"
 
-run_build "kube-apiserver kube-controller-manager kube-scheduler kubectl (k8s.io/kubernetes $KUBERNETES_VERSION)" kube "$k8s_ldflags" "$STAGE/bin/" \
+run_build "kube-apiserver+kube-controller-manager+kube-scheduler+kubectl $KUBERNETES_VERSION" kube "$k8s_ldflags" "$STAGE/bin/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler \
   k8s.io/kubernetes/cmd/kubectl
 
 # --- etcd: version string is compiled in (api/v3/version.Version); only GitSHA is stamped ---
-run_build "etcd (go.etcd.io/etcd/server/v3 $ETCD_VERSION)" etcd \
+run_build "etcd $ETCD_VERSION" etcd \
   "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_GIT_SHA:-$ETCD_VERSION}" "$STAGE/bin/etcd" \
   go.etcd.io/etcd/server/v3 # the main package is the module root
 
 # --- kwok: as in kwok's hack/releases.sh ---
-run_build "kwok (sigs.k8s.io/kwok $KWOK_VERSION)" kwok \
+run_build "kwok $KWOK_VERSION" kwok \
   "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" "$STAGE/bin/kwok" \
   sigs.k8s.io/kwok/cmd/kwok
 

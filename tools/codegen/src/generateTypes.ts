@@ -17,7 +17,8 @@ export async function kubernetesTypes(api: KubernetesOpenApi): Promise<string> {
   }
   const ast = await openapiTS(
     { openapi: '3.0.0', info: { title: 'Kubernetes', version: api.version }, paths: {}, components: { schemas } } as never,
-    { exportType: true },
+    // Fields with defaults stay optional: a manifest may leave them out.
+    { exportType: true, defaultNonNullable: false },
   );
   const seen = new Map<string, string>();
   const aliases = Object.keys(schemas).map((component) => {

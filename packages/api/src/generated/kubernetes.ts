@@ -17,7 +17,7 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * Format: int64
              * @description Revision indicates the revision of the state represented by Data.
@@ -35,17 +35,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.apps.v1.DaemonSetSpec"];
+            spec?: components["schemas"]["io.k8s.api.apps.v1.DaemonSetSpec"];
             /**
              * @description The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.apps.v1.DaemonSetStatus"];
+            status?: components["schemas"]["io.k8s.api.apps.v1.DaemonSetStatus"];
         };
         /** @description DaemonSetCondition describes the state of a DaemonSet at a certain point. */
         "io.k8s.api.apps.v1.DaemonSetCondition": {
@@ -89,7 +89,7 @@ export type components = {
              * @description An update strategy to replace existing DaemonSet pods with new pods.
              * @default {}
              */
-            updateStrategy: components["schemas"]["io.k8s.api.apps.v1.DaemonSetUpdateStrategy"];
+            updateStrategy?: components["schemas"]["io.k8s.api.apps.v1.DaemonSetUpdateStrategy"];
         };
         /** @description DaemonSetStatus represents the current status of a daemon set. */
         "io.k8s.api.apps.v1.DaemonSetStatus": {
@@ -162,17 +162,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of the Deployment.
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.apps.v1.DeploymentSpec"];
+            spec?: components["schemas"]["io.k8s.api.apps.v1.DeploymentSpec"];
             /**
              * @description Most recently observed status of the Deployment.
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.apps.v1.DeploymentStatus"];
+            status?: components["schemas"]["io.k8s.api.apps.v1.DeploymentStatus"];
         };
         /** @description DeploymentCondition describes the state of a deployment at a certain point. */
         "io.k8s.api.apps.v1.DeploymentCondition": {
@@ -225,7 +225,7 @@ export type components = {
              * @description The deployment strategy to use to replace existing pods with new ones.
              * @default {}
              */
-            strategy: components["schemas"]["io.k8s.api.apps.v1.DeploymentStrategy"];
+            strategy?: components["schemas"]["io.k8s.api.apps.v1.DeploymentStrategy"];
             /**
              * @description Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is "Always".
              * @default {}
@@ -296,17 +296,17 @@ export type components = {
              * @description If the Labels of a ReplicaSet are empty, they are defaulted to be the same as the Pod(s) that the ReplicaSet manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Spec defines the specification of the desired behavior of the ReplicaSet. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.apps.v1.ReplicaSetSpec"];
+            spec?: components["schemas"]["io.k8s.api.apps.v1.ReplicaSetSpec"];
             /**
              * @description Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.apps.v1.ReplicaSetStatus"];
+            status?: components["schemas"]["io.k8s.api.apps.v1.ReplicaSetStatus"];
         };
         /** @description ReplicaSetCondition describes the state of a replica set at a certain point. */
         "io.k8s.api.apps.v1.ReplicaSetCondition": {
@@ -345,7 +345,7 @@ export type components = {
              * @description Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-template
              * @default {}
              */
-            template: components["schemas"]["io.k8s.api.core.v1.PodTemplateSpec"];
+            template?: components["schemas"]["io.k8s.api.core.v1.PodTemplateSpec"];
         };
         /** @description ReplicaSetStatus represents the current status of a ReplicaSet. */
         "io.k8s.api.apps.v1.ReplicaSetStatus": {
@@ -425,17 +425,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Spec defines the desired identities of pods in this set.
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.apps.v1.StatefulSetSpec"];
+            spec?: components["schemas"]["io.k8s.api.apps.v1.StatefulSetSpec"];
             /**
              * @description Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.apps.v1.StatefulSetStatus"];
+            status?: components["schemas"]["io.k8s.api.apps.v1.StatefulSetStatus"];
         };
         /** @description StatefulSetCondition describes the state of a statefulset at a certain point. */
         "io.k8s.api.apps.v1.StatefulSetCondition": {
@@ -466,7 +466,7 @@ export type components = {
              *       [0, .spec.replicas).
              * @default 0
              */
-            start: number;
+            start?: number;
         };
         /** @description StatefulSetPersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from the StatefulSet VolumeClaimTemplates. */
         "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy": {
@@ -504,7 +504,7 @@ export type components = {
              * @description serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set. Pods get DNS/hostnames that follow the pattern: pod-specific-string.serviceName.default.svc.cluster.local where "pod-specific-string" is managed by the StatefulSet controller.
              * @default
              */
-            serviceName: string;
+            serviceName?: string;
             /**
              * @description template is the object that describes the pod that will be created if insufficient replicas are detected. Each pod stamped out by the StatefulSet will fulfill this Template, but have a unique identity from the rest of the StatefulSet. Each pod will be named with the format <statefulsetname>-<podindex>. For example, a pod in a StatefulSet named "web" with index number "3" would be named "web-3". The only allowed template.spec.restartPolicy value is "Always".
              * @default {}
@@ -514,7 +514,7 @@ export type components = {
              * @description updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.
              * @default {}
              */
-            updateStrategy: components["schemas"]["io.k8s.api.apps.v1.StatefulSetUpdateStrategy"];
+            updateStrategy?: components["schemas"]["io.k8s.api.apps.v1.StatefulSetUpdateStrategy"];
             /** @description volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name. */
             volumeClaimTemplates?: components["schemas"]["io.k8s.api.core.v1.PersistentVolumeClaim"][];
         };
@@ -525,7 +525,7 @@ export type components = {
              * @description Total number of available pods (ready for at least minReadySeconds) targeted by this statefulset.
              * @default 0
              */
-            availableReplicas: number;
+            availableReplicas?: number;
             /**
              * Format: int32
              * @description collisionCount is the count of hash collisions for the StatefulSet. The StatefulSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.
@@ -594,7 +594,7 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of a cron job, including the schedule. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
@@ -604,7 +604,7 @@ export type components = {
              * @description Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.batch.v1.CronJobStatus"];
+            status?: components["schemas"]["io.k8s.api.batch.v1.CronJobStatus"];
         };
         /** @description CronJobSpec describes how the job execution will look like and when it will actually run. */
         "io.k8s.api.batch.v1.CronJobSpec": {
@@ -663,17 +663,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.batch.v1.JobSpec"];
+            spec?: components["schemas"]["io.k8s.api.batch.v1.JobSpec"];
             /**
              * @description Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.batch.v1.JobStatus"];
+            status?: components["schemas"]["io.k8s.api.batch.v1.JobStatus"];
         };
         /** @description JobCondition describes current state of a job. */
         "io.k8s.api.batch.v1.JobCondition": {
@@ -837,12 +837,12 @@ export type components = {
              * @description Standard object's metadata of the jobs created from this template. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of the job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.batch.v1.JobSpec"];
+            spec?: components["schemas"]["io.k8s.api.batch.v1.JobSpec"];
         };
         /** @description PodFailurePolicy describes how failed pods influence the backoffLimit. */
         "io.k8s.api.batch.v1.PodFailurePolicy": {
@@ -875,7 +875,7 @@ export type components = {
              * @description Specifies the required Pod condition status. To match a pod condition it is required that the specified status equals the pod condition status. Defaults to True.
              * @default
              */
-            status: string;
+            status?: string;
             /**
              * @description Specifies the required Pod condition type. To match a pod condition it is required that specified type equals the pod condition type.
              * @default
@@ -936,12 +936,12 @@ export type components = {
              * @description More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.coordination.v1.LeaseSpec"];
+            spec?: components["schemas"]["io.k8s.api.coordination.v1.LeaseSpec"];
         };
         /** @description LeaseSpec is a specification of a Lease. */
         "io.k8s.api.coordination.v1.LeaseSpec": {
@@ -1028,7 +1028,7 @@ export type components = {
              * @description cachingMode is the Host Caching mode: None, Read Only, Read Write.
              * @default ReadWrite
              */
-            cachingMode: string;
+            cachingMode?: string;
             /**
              * @description diskName is the Name of the data disk in the blob storage
              * @default
@@ -1043,17 +1043,17 @@ export type components = {
              * @description fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
              * @default ext4
              */
-            fsType: string;
+            fsType?: string;
             /**
              * @description kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared
              * @default Shared
              */
-            kind: string;
+            kind?: string;
             /**
              * @description readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
              * @default false
              */
-            readOnly: boolean;
+            readOnly?: boolean;
         };
         /** @description AzureFile represents an Azure File Service mount on the host and bind mount to the pod. */
         "io.k8s.api.core.v1.AzureFileVolumeSource": {
@@ -1160,7 +1160,7 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
         };
         /**
          * @description ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.
@@ -1172,7 +1172,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description Specify whether the ConfigMap must be defined */
             optional?: boolean;
         };
@@ -1187,7 +1187,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description Specify whether the ConfigMap or its key must be defined */
             optional?: boolean;
         };
@@ -1225,7 +1225,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description optional specify whether the ConfigMap or its keys must be defined */
             optional?: boolean;
         };
@@ -1246,7 +1246,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description optional specify whether the ConfigMap or its keys must be defined */
             optional?: boolean;
         };
@@ -1283,7 +1283,7 @@ export type components = {
              * @description Compute Resources required by this container. Cannot be updated. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
              * @default {}
              */
-            resources: components["schemas"]["io.k8s.api.core.v1.ResourceRequirements"];
+            resources?: components["schemas"]["io.k8s.api.core.v1.ResourceRequirements"];
             /** @description RestartPolicy defines the restart behavior of individual containers in a pod. This overrides the pod-level restart policy. When this field is not specified, the restart behavior is defined by the Pod's restart policy and the container type. Additionally, setting the RestartPolicy as "Always" for the init container will have the following effect: this init container will be continually restarted on exit until all regular containers have terminated. Once all regular containers have completed, all init containers with restartPolicy "Always" will be shut down. This lifecycle differs from normal init containers and is often referred to as a "sidecar" container. Although this init container still starts in the init container sequence, it does not wait for the container to complete before proceeding to the next init container. Instead, the next init container starts immediately after this init container is started, or after any startupProbe has successfully completed. */
             restartPolicy?: string;
             /** @description Represents a list of rules to be checked to determine if the container should be restarted on exit. The rules are evaluated in order. Once a rule matches a container exit condition, the remaining rules are ignored. If no rule matches the container exit condition, the Container-level restart policy determines the whether the container is restarted or not. Constraints on the rules: - At most 20 rules are allowed. - Rules can have the same action. - Identical rules are not forbidden in validations. When rules are specified, container MUST set RestartPolicy explicitly even it if matches the Pod's RestartPolicy. */
@@ -1358,7 +1358,7 @@ export type components = {
              * @description Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
              * @default TCP
              */
-            protocol: string;
+            protocol?: string;
         };
         /** @description ContainerResizePolicy represents resource resize policy for the container. */
         "io.k8s.api.core.v1.ContainerResizePolicy": {
@@ -1461,7 +1461,7 @@ export type components = {
              * @description LastTerminationState holds the last termination state of the container to help debug container crashes and restarts. This field is not populated if the container is still running and RestartCount is 0.
              * @default {}
              */
-            lastState: components["schemas"]["io.k8s.api.core.v1.ContainerState"];
+            lastState?: components["schemas"]["io.k8s.api.core.v1.ContainerState"];
             /**
              * @description Name is a DNS_LABEL representing the unique name of the container. Each container in a pod must have a unique name across all container types. Cannot be updated.
              * @default
@@ -1488,7 +1488,7 @@ export type components = {
              * @description State holds details about the container's current condition.
              * @default {}
              */
-            state: components["schemas"]["io.k8s.api.core.v1.ContainerState"];
+            state?: components["schemas"]["io.k8s.api.core.v1.ContainerState"];
             /** @description StopSignal reports the effective stop signal for this container */
             stopSignal?: string;
             /** @description User represents user identity information initially attached to the first process of the container */
@@ -1620,7 +1620,7 @@ export type components = {
              * @description Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources already allocated to the pod.
              * @default {}
              */
-            resources: components["schemas"]["io.k8s.api.core.v1.ResourceRequirements"];
+            resources?: components["schemas"]["io.k8s.api.core.v1.ResourceRequirements"];
             /** @description Restart policy for the container to manage the restart behavior of each container within a pod. You cannot set this field on ephemeral containers. */
             restartPolicy?: string;
             /** @description Represents a list of rules to be checked to determine if the container should be restarted on exit. You cannot set this field on ephemeral containers. */
@@ -1704,19 +1704,19 @@ export type components = {
              * @description Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.
              * @default
              */
-            reportingComponent: string;
+            reportingComponent?: string;
             /**
              * @description ID of the controller instance, e.g. `kubelet-xyzf`.
              * @default
              */
-            reportingInstance: string;
+            reportingInstance?: string;
             /** @description Data about the Event series this event represents or nil if it's a singleton Event. */
             series?: components["schemas"]["io.k8s.api.core.v1.EventSeries"];
             /**
              * @description The component reporting this event. Should be a short machine understandable string.
              * @default {}
              */
-            source: components["schemas"]["io.k8s.api.core.v1.EventSource"];
+            source?: components["schemas"]["io.k8s.api.core.v1.EventSource"];
             /** @description Type of this event (Normal, Warning), new types could be added in the future */
             type?: string;
         };
@@ -1771,7 +1771,7 @@ export type components = {
              *     If optional is set to false and the specified key does not exist, an error will be returned during Pod creation.
              * @default false
              */
-            optional: boolean;
+            optional?: boolean;
             /**
              * @description The path within the volume from which to select the file. Must be relative and may not contain the '..' path or start with '..'.
              * @default
@@ -1843,7 +1843,7 @@ export type components = {
              *     If this is not specified, the default behavior is defined by gRPC.
              * @default
              */
-            service: string;
+            service?: string;
         };
         /**
          * @description Represents a volume that is populated with the contents of a git repository. Git repo volumes do not support ownership management. Git repo volumes support SELinux relabeling.
@@ -1949,7 +1949,7 @@ export type components = {
              * @description iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
              * @default default
              */
-            iscsiInterface: string;
+            iscsiInterface?: string;
             /**
              * Format: int32
              * @description lun represents iSCSI Target Lun number.
@@ -2041,7 +2041,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
         };
         /** @description ModifyVolumeStatus represents the status object of ControllerModifyVolume operation */
         "io.k8s.api.core.v1.ModifyVolumeStatus": {
@@ -2087,17 +2087,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.core.v1.NamespaceSpec"];
+            spec?: components["schemas"]["io.k8s.api.core.v1.NamespaceSpec"];
             /**
              * @description Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.core.v1.NamespaceStatus"];
+            status?: components["schemas"]["io.k8s.api.core.v1.NamespaceStatus"];
         };
         /** @description NamespaceCondition contains details about state of namespace. */
         "io.k8s.api.core.v1.NamespaceCondition": {
@@ -2140,17 +2140,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.core.v1.NodeSpec"];
+            spec?: components["schemas"]["io.k8s.api.core.v1.NodeSpec"];
             /**
              * @description Most recently observed status of the node. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.core.v1.NodeStatus"];
+            status?: components["schemas"]["io.k8s.api.core.v1.NodeStatus"];
         };
         /** @description NodeAddress contains information for the node's address. */
         "io.k8s.api.core.v1.NodeAddress": {
@@ -2229,7 +2229,7 @@ export type components = {
              * @description Endpoint on which Kubelet is listening.
              * @default {}
              */
-            kubeletEndpoint: components["schemas"]["io.k8s.api.core.v1.DaemonEndpoint"];
+            kubeletEndpoint?: components["schemas"]["io.k8s.api.core.v1.DaemonEndpoint"];
         };
         /** @description NodeFeatures describes the set of features implemented by the CRI implementation. The features contained in the NodeFeatures should depend only on the cri implementation independent of runtime handlers. */
         "io.k8s.api.core.v1.NodeFeatures": {
@@ -2244,7 +2244,7 @@ export type components = {
              * @description Runtime handler name. Empty for the default runtime handler.
              * @default
              */
-            name: string;
+            name?: string;
         };
         /** @description NodeRuntimeHandlerFeatures is a set of features implemented by the runtime handler. */
         "io.k8s.api.core.v1.NodeRuntimeHandlerFeatures": {
@@ -2317,7 +2317,7 @@ export type components = {
              * @description Endpoints of daemons running on the Node.
              * @default {}
              */
-            daemonEndpoints: components["schemas"]["io.k8s.api.core.v1.NodeDaemonEndpoints"];
+            daemonEndpoints?: components["schemas"]["io.k8s.api.core.v1.NodeDaemonEndpoints"];
             /** @description DeclaredFeatures represents the features related to feature gates that are declared by the node. */
             declaredFeatures?: string[];
             /** @description Features describes the set of features implemented by the CRI implementation. */
@@ -2328,7 +2328,7 @@ export type components = {
              * @description Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info
              * @default {}
              */
-            nodeInfo: components["schemas"]["io.k8s.api.core.v1.NodeSystemInfo"];
+            nodeInfo?: components["schemas"]["io.k8s.api.core.v1.NodeSystemInfo"];
             /** @description NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated. */
             phase?: string;
             /** @description The available runtime handlers. */
@@ -2438,17 +2438,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description spec defines the desired characteristics of a volume requested by a pod author. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.core.v1.PersistentVolumeClaimSpec"];
+            spec?: components["schemas"]["io.k8s.api.core.v1.PersistentVolumeClaimSpec"];
             /**
              * @description status represents the current information/status of a persistent volume claim. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.core.v1.PersistentVolumeClaimStatus"];
+            status?: components["schemas"]["io.k8s.api.core.v1.PersistentVolumeClaimStatus"];
         };
         /** @description PersistentVolumeClaimCondition contains details about state of pvc */
         "io.k8s.api.core.v1.PersistentVolumeClaimCondition": {
@@ -2492,7 +2492,7 @@ export type components = {
              * @description resources represents the minimum resources the volume should have. Users are allowed to specify resource requirements that are lower than previous value but must still be higher than capacity recorded in the status field of the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources
              * @default {}
              */
-            resources: components["schemas"]["io.k8s.api.core.v1.VolumeResourceRequirements"];
+            resources?: components["schemas"]["io.k8s.api.core.v1.VolumeResourceRequirements"];
             /** @description selector is a label query over volumes to consider for binding. */
             selector?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"];
             /** @description storageClassName is the name of the StorageClass required by the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1 */
@@ -2574,7 +2574,7 @@ export type components = {
              * @description May contain labels and annotations that will be copied into the PVC when creating it. No other fields are allowed and will be rejected during validation.
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description The specification for the PersistentVolumeClaim. The entire content is copied unchanged into the PVC that gets created from this template. The same fields as in a PersistentVolumeClaim are also valid here.
              * @default {}
@@ -2611,17 +2611,17 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.core.v1.PodSpec"];
+            spec?: components["schemas"]["io.k8s.api.core.v1.PodSpec"];
             /**
              * @description Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            status: components["schemas"]["io.k8s.api.core.v1.PodStatus"];
+            status?: components["schemas"]["io.k8s.api.core.v1.PodStatus"];
         };
         /** @description Pod affinity is a group of inter pod affinity scheduling rules. */
         "io.k8s.api.core.v1.PodAffinity": {
@@ -3090,12 +3090,12 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /**
              * @description Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
              * @default {}
              */
-            spec: components["schemas"]["io.k8s.api.core.v1.PodSpec"];
+            spec?: components["schemas"]["io.k8s.api.core.v1.PodSpec"];
         };
         /** @description PortworxVolumeSource represents a Portworx volume resource. */
         "io.k8s.api.core.v1.PortworxVolumeSource": {
@@ -3208,14 +3208,14 @@ export type components = {
              * @description keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
              * @default /etc/ceph/keyring
              */
-            keyring: string;
+            keyring?: string;
             /** @description monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it */
             monitors: string[];
             /**
              * @description pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
              * @default rbd
              */
-            pool: string;
+            pool?: string;
             /** @description readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it */
             readOnly?: boolean;
             /** @description secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it */
@@ -3224,7 +3224,7 @@ export type components = {
              * @description user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
              * @default admin
              */
-            user: string;
+            user?: string;
         };
         /** @description ResourceClaim references one entry in PodSpec.ResourceClaims. */
         "io.k8s.api.core.v1.ResourceClaim": {
@@ -3316,7 +3316,7 @@ export type components = {
              * @description fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
              * @default xfs
              */
-            fsType: string;
+            fsType?: string;
             /**
              * @description gateway is the host address of the ScaleIO API Gateway.
              * @default
@@ -3334,7 +3334,7 @@ export type components = {
              * @description storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
              * @default ThinProvisioned
              */
-            storageMode: string;
+            storageMode?: string;
             /** @description storagePool is the ScaleIO Storage Pool associated with the protection domain. */
             storagePool?: string;
             /**
@@ -3373,7 +3373,7 @@ export type components = {
              * @description Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
             /** @description stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience. All keys and values are merged into the data field on write, overwriting any existing values. The stringData field is never output when reading from the API. */
             stringData?: {
                 [key: string]: string;
@@ -3391,7 +3391,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description Specify whether the Secret must be defined */
             optional?: boolean;
         };
@@ -3406,7 +3406,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description Specify whether the Secret or its key must be defined */
             optional?: boolean;
         };
@@ -3422,7 +3422,7 @@ export type components = {
              * @description Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
              * @default
              */
-            name: string;
+            name?: string;
             /** @description optional field specify whether the Secret or its key must be defined */
             optional?: boolean;
         };
@@ -4161,7 +4161,7 @@ export type components = {
              * @description Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
              * @default {}
              */
-            metadata: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"];
+            metadata?: components["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"];
             /** @description A machine-readable description of why this operation is in the "Failure" status. If this value is empty there is no information available. A Reason clarifies an HTTP status code but does not override it. */
             reason?: string;
             /** @description Status of the operation. One of: "Success" or "Failure". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status */

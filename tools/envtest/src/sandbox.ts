@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm start`: a local cluster to try Sidecarset against. Brings up the control plane with the
+// scheduler, the controller-manager and kwok with 3 Ready nodes, CRDs installed, then prints the
+// one line people paste (`export KUBECONFIG=...`) and stays in the foreground until Ctrl-C.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startControlPlane } from './controlPlane.js';
+
+const SANDBOX_DIR = join(import.meta.dirname, '../../../.sandbox');
+const progress = (line: string): void => void process.stderr.write(`[sandbox] ${line}\n`);
+
+// A fresh directory each run: etcd data of an earlier run would bring back its objects.
+rmSync(SANDBOX_DIR, { recursive: true, force: true });
+mkdirSync(SANDBOX_DIR, { recursive: true });
+
+const plane = await startControlPlane({ dir: SANDBOX_DIR, kwok: { nodes: 3 }, log: progress });
+progress(`control plane ready in ${(plane.startupMs / 1000).toFixed(1)} s; logs in ${join(SANDBOX_DIR, 'logs')}`);
+progress('try: kubectl get nodes; kubectl get crds; Ctrl-C stops everything');
+process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);
+// startControlPlane stops every process on SIGINT/SIGTERM; until then the plane's children keep us alive.
