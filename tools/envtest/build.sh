@@ -147,9 +147,13 @@ fi
 # Build into a temp dir next to the final one, then rename atomically.
 # ---------------------------------------------------------------------------
 mkdir -p "$CACHE_ROOT"
+# staging dirs left behind by a SIGKILLed build (never considered complete) are swept after a day
+find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -name '.tmp-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 STAGE=$(mktemp -d "$CACHE_ROOT/.tmp-$HASH.XXXXXX")
 HEARTBEAT_PID=
+BUILD_PID=
 cleanup() {
+  [[ -z "$BUILD_PID" ]] || { kill "$BUILD_PID" 2>/dev/null && wait "$BUILD_PID" 2>/dev/null; } || true
   [[ -z "$HEARTBEAT_PID" ]] || kill "$HEARTBEAT_PID" 2>/dev/null || true
   rm -rf "$STAGE"
 }
@@ -168,9 +172,14 @@ run_build() { # $1=label $2=module dir $3=ldflags $4=-o target, rest: packages
   # heartbeat for CI logs; sleep gets /dev/null fds so it never holds a caller's pipe open
   (while sleep 60 </dev/null >/dev/null 2>&1; do log "  ... still building $label ($(($(date +%s) - t0))s)"; done) </dev/null >/dev/null &
   HEARTBEAT_PID=$!
-  if ! (cd "$GO_DIR/$dir" && "${GO_BUILD[@]}" -ldflags "$ldflags" -o "$out" "$@"); then
+  # run in the background + wait, so INT/TERM are handled promptly (cleanup kills go build)
+  (cd "$GO_DIR/$dir" && exec "${GO_BUILD[@]}" -ldflags "$ldflags" -o "$out" "$@") &
+  BUILD_PID=$!
+  if ! wait "$BUILD_PID"; then
+    BUILD_PID=
     die "go build failed for $label"
   fi
+  BUILD_PID=
   kill "$HEARTBEAT_PID" 2>/dev/null || true
   wait "$HEARTBEAT_PID" 2>/dev/null || true
   HEARTBEAT_PID=
