@@ -147,6 +147,20 @@ fi
 # Build into a temp dir next to the final one, then rename atomically.
 # ---------------------------------------------------------------------------
 mkdir -p "$CACHE_ROOT"
+# One build at a time: a second caller (say, another test project started in parallel) waits for
+# the first and then finds its result.
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE_ROOT/.build-$HASH.lock"
+  if ! flock -n 9; then
+    log "another build of these binaries is running; waiting for it"
+    flock 9
+  fi
+  if complete; then
+    log "envtest binaries up to date: $BIN_DIR"
+    echo "$BIN_DIR"
+    exit 0
+  fi
+fi
 # staging dirs left behind by a SIGKILLed build (never considered complete) are swept after a day
 find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -name '.tmp-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 STAGE=$(mktemp -d "$CACHE_ROOT/.tmp-$HASH.XXXXXX")

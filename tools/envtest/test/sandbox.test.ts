@@ -1,0 +1,42 @@
+// `npm start`'s sandbox: prints exactly `export KUBECONFIG=<absolute path>` once everything is up,
+// the cluster behind it has 3 Ready kwok nodes and the CRDs, and SIGTERM stops it cleanly.
+import { spawn } from 'node:child_process';
+import { isAbsolute, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { ensureBinaries } from '../src/binaries.js';
+
+const SANDBOX = join(import.meta.dirname, '../dist/sandbox.js');
+
+describe('the sandbox (npm start)', () => {
+  it('prints the KUBECONFIG line when ready and stops on SIGTERM', async () => {
+    const binDir = await ensureBinaries();
+    const child = spawn(process.execPath, [SANDBOX], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      void exited.then(() => reject(new Error(`sandbox exited early:\n${stderr}`)));
+    });
+
+    const match = /^export KUBECONFIG=(\S+)$/.exec(line);
+    expect(match, line).not.toBeNull();
+    const kubeconfig = match![1]!;
+    expect(isAbsolute(kubeconfig)).toBe(true);
+
+    const kubectl = (...args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(join(binDir, 'kubectl'), ['--kubeconfig', kubeconfig, ...args]);
+        let out = '';
+        p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        p.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')} failed`))));
+      });
+    const ready = await kubectl('get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}');
+    expect(ready.trim().split('\n')).toEqual(['True', 'True', 'True']);
+    expect(await kubectl('get', 'crds', '-o', 'name')).toContain('sidecarsets.apps.kruise.io');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+  }, 600_000);
+});
