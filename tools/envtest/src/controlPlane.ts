@@ -12,7 +12,7 @@ import { freePort } from './freePort.js';
 import { waitHealthy } from './health.js';
 import { startKwok, type KwokOptions } from './kwok.js';
 import { kubeconfigYaml } from './kubeconfig.js';
-import { createCertificateAuthority, createServiceAccountKeys, issueCertificate, type CertificateAuthority, type PemPair } from './pki.js';
+import { createCertificateAuthority, createServiceAccountKeys, issueCertificate, type CertificateAuthority, type PemPair } from '@sidecarset/pki';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
 
 export interface ControlPlaneOptions {

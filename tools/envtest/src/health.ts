@@ -1,6 +1,6 @@
 // Polls an HTTPS health endpoint with the admin's client certificate until it answers 200.
 import { request } from 'node:https';
-import type { PemPair } from './pki.js';
+import type { PemPair } from '@sidecarset/pki';
 
 export async function waitHealthy(url: string, ca: string, client: PemPair, timeoutMs: number, isAlive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;

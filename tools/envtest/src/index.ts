@@ -2,6 +2,6 @@ export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 export { ensureBinaries, BINARIES } from './binaries.js';
 export { installCrds, CRD_DIR } from './crds.js';
 export { KWOK_NODE_LABEL, type KwokOptions } from './kwok.js';
-export { createCertificateAuthority, issueCertificate, type CertificateAuthority, type PemPair } from './pki.js';
+export { createCertificateAuthority, issueCertificate, type CertificateAuthority, type PemPair } from '@sidecarset/pki';
 export { livePids } from './processes.js';
 export { freePort } from './freePort.js';

@@ -1,7 +1,7 @@
 // Kubeconfig files for the admin and for each component, with certificates embedded so a file can
 // be copied or pasted anywhere on this machine.
 import { stringify } from 'yaml';
-import type { PemPair } from './pki.js';
+import type { PemPair } from '@sidecarset/pki';
 
 const b64 = (pem: string): string => Buffer.from(pem).toString('base64');
 
