@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  namespaceInformer,
+  sidecarSetInformer,
   InvalidError,
   NotFoundError,
   SidecarSetClient,
@@ -146,5 +148,26 @@ describe('SidecarSetResourceBindingClient', () => {
     const error = await bindings.create('kube-system', bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidError);
     expect((error as InvalidError).causes.map((c) => c.field)).toContain('spec.resourceRefs[0].kind');
+  });
+});
+
+describe('informers on the real API server', () => {
+  it('cache namespaces in wire form and see a new one', async () => {
+    const informer = namespaceInformer(plane.kubeConfig).start();
+    await informer.waitForSync();
+    expect(informer.get('kube-system')?.metadata?.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await plane.kubectl(['create', 'namespace', 'informed']);
+    await expect.poll(() => informer.get('informed')?.metadata?.labels?.['kubernetes.io/metadata.name'], { timeout: 10_000 }).toBe('informed');
+    await informer.stop();
+  });
+
+  it('cache SidecarSets and drop deleted ones', async () => {
+    const informer = sidecarSetInformer(plane.kubeConfig).start();
+    await informer.waitForSync();
+    await sidecarSets.create(seed<SidecarSet>('000-filebeat-sidecarset-3.yaml'));
+    await expect.poll(() => informer.get('filebeat-sidecarset')?.spec.containers?.[0]?.name, { timeout: 10_000 }).toBe('filebeat');
+    await sidecarSets.delete('filebeat-sidecarset');
+    await expect.poll(() => informer.get('filebeat-sidecarset'), { timeout: 10_000 }).toBeUndefined();
+    await informer.stop();
   });
 });

@@ -1,0 +1,31 @@
+// Requests by path with the KubeConfig's credentials, returning the wire JSON untouched. The typed
+// core APIs of client-node turn timestamps into Date objects; the injection core wants the wire shape.
+import { ApiException, HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+import { toKubernetesApiError } from './toKubernetesApiError.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PATCH' | 'POST', path: string, query: Query = {}, body?: unknown, contentType = 'application/json'): Promise<T> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw toKubernetesApiError(new Error('the kubeconfig has no current cluster'));
+  const url = new URL(cluster.server.replace(/\/$/, '') + path);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+  try {
+    const context = new RequestContext(url.toString(), HttpMethod[method]);
+    await kubeConfig.applySecurityAuthentication(context);
+    const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = contentType;
+    const response = await fetch(url, {
+      method,
+      headers,
+      dispatcher: context.getDispatcher() as never,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new ApiException(response.status, response.statusText, text, Object.fromEntries(response.headers.entries()));
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw toKubernetesApiError(e);
+  }
+}
