@@ -1,1 +1,5 @@
-export { buildWebhookServer, type WebhookServerOptions } from './server.js';
+export { buildWebhookServer, BODY_LIMIT_BYTES, type WebhookServerOptions } from './server.js';
+export { informerCaches, staticCaches, type WebhookCaches, type InformerCaches } from './caches.js';
+export { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
+export { parseWebhookConfig, type WebhookConfig } from './config.js';
+export { createSelfSignedCertificate, patchCaBundle } from './tls/selfSigned.js';

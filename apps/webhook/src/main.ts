@@ -1,9 +1,48 @@
 #!/usr/bin/env node
-// sidecarset-webhook: starts the admission webhook server.
+// sidecarset-webhook: loads its caches from watches, then serves admission over HTTPS until SIGTERM.
+import type { Server } from 'node:https';
+import { loadKubeConfig } from '@sidecarset/api';
+import { informerCaches } from './caches.js';
+import { USAGE, parseWebhookConfig } from './config.js';
+import { createWebhookMetrics } from './metrics.js';
 import { buildWebhookServer } from './server.js';
+import { readCertificate, reloadCertificateOnChange } from './tls/reloadingCertificate.js';
+import { createSelfSignedCertificate, patchCaBundle } from './tls/selfSigned.js';
 
-const port = Number(process.env.PORT ?? 9443);
-const host = process.env.HOST ?? '127.0.0.1';
-const app = buildWebhookServer({ logger: true });
-await app.listen({ port, host });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close());
+let config;
+try {
+  config = parseWebhookConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  process.stderr.write(`sidecarset-webhook: ${(error as Error).message}\n\n${USAGE}\n`);
+  process.exit(1);
+}
+
+const kubeConfig = loadKubeConfig({ ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) });
+const selfSigned = config.selfSigned ? await createSelfSignedCertificate(config.tlsHosts) : undefined;
+const tls = selfSigned ?? readCertificate({ certFile: config.certFile!, keyFile: config.keyFile! });
+const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') });
+const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel }, tls: { key: tls.key, cert: tls.cert } });
+
+await app.listen({ host: config.host, port: config.port });
+if (selfSigned) {
+  for (const [kind, name] of [['mutating', config.mutatingConfiguration], ['validating', config.validatingConfiguration]] as const) {
+    const patched = await patchCaBundle(kubeConfig, kind, name, selfSigned.caBundle).catch((error: unknown) => {
+      app.log.error({ err: error, configuration: name }, 'could not patch caBundle');
+      return 0;
+    });
+    app.log.info({ configuration: name, webhooks: patched }, 'caBundle patched');
+  }
+} else {
+  reloadCertificateOnChange(app.server as Server, { certFile: config.certFile!, keyFile: config.keyFile! }, config.certReloadIntervalMs, (outcome) =>
+    outcome.ok ? app.log.info('serving certificate reloaded') : app.log.error({ err: outcome.error }, 'serving certificate reload failed; keeping the old one'),
+  );
+}
+await caches.start();
+app.log.info({ sidecarSets: caches.sidecarSets().length }, 'caches loaded; ready');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.log.info({ signal }, 'shutting down');
+    void app.close().then(() => caches.stop()).then(() => process.exit(0));
+  });
+}

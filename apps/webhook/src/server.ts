@@ -1,12 +1,37 @@
-// The webhook's HTTP application. Routes are added as plugins, one per route group.
+// The webhook's HTTP application: every route group, on HTTPS when given a key and certificate.
+// Tests build it without TLS and drive it with app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { WebhookCaches } from './caches.js';
+import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
+import { healthRoutes } from './routes/health.js';
+import { mutatePodsRoute } from './routes/mutatePods.js';
+import { resourceBindingRoutes } from './routes/resourceBindings.js';
+import { sidecarSetRoutes } from './routes/sidecarSets.js';
+
+/** The API server sends at most ~3 MiB objects; an admission body beyond this is not a real review. */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export interface WebhookServerOptions {
-  logger?: boolean;
+  caches: WebhookCaches;
+  metrics?: WebhookMetrics;
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | { level?: string };
+  tls?: { key: string; cert: string };
+  now?: () => Date;
 }
 
-export function buildWebhookServer(options: WebhookServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+export function buildWebhookServer(options: WebhookServerOptions): FastifyInstance {
+  const metrics = options.metrics ?? createWebhookMetrics(false);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    disableRequestLogging: true, // one line per admission, written by the admission routes
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
+  }) as unknown as FastifyInstance;
+  const deps = { caches: options.caches, metrics };
+  healthRoutes(app, options.caches, metrics);
+  mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}) });
+  sidecarSetRoutes(app, deps);
+  resourceBindingRoutes(app, deps);
   return app;
 }

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from './controlPlane.js';
 
-const SANDBOX_DIR = join(import.meta.dirname, '../../../.sandbox');
+const SANDBOX_DIR = process.env.SIDECARSET_SANDBOX_DIR ?? join(import.meta.dirname, '../../../.sandbox');
 const progress = (line: string): void => void process.stderr.write(`[sandbox] ${line}\n`);
 
 // A fresh directory each run: etcd data of an earlier run would bring back its objects.

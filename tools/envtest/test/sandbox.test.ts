@@ -1,6 +1,8 @@
 // `npm start`'s sandbox: prints exactly `export KUBECONFIG=<absolute path>` once everything is up,
 // the cluster behind it has 3 Ready kwok nodes and the CRDs, and SIGTERM stops it cleanly.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +13,8 @@ const SANDBOX = join(import.meta.dirname, '../dist/sandbox.js');
 describe('the sandbox (npm start)', () => {
   it('prints the KUBECONFIG line when ready and stops on SIGTERM', async () => {
     const binDir = await ensureBinaries();
-    const child = spawn(process.execPath, [SANDBOX], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dir = mkdtempSync(join(tmpdir(), 'sidecarset-sandbox-test-')); // leave a developer's .sandbox alone
+    const child = spawn(process.execPath, [SANDBOX], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SIDECARSET_SANDBOX_DIR: dir } });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -38,5 +41,6 @@ describe('the sandbox (npm start)', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
+    rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 });

@@ -1,0 +1,68 @@
+// The part every admission route shares: read the review (400 when malformed), refuse while the
+// caches are not loaded (injecting from an empty cache would silently create pods without their
+// sidecars), time it, count it, log one line, and turn an unexpected exception into a denial with
+// a clear message instead of a half-made patch.
+import type { AdmissionRequest, AdmissionResponse } from '@sidecarset/api';
+import type { FastifyInstance } from 'fastify';
+import type { WebhookCaches } from '../caches.js';
+import type { WebhookMetrics } from '../metrics.js';
+import { MalformedReviewError, deny, readAdmissionRequest, reviewOf } from './admissionReview.js';
+
+export interface AdmissionOutcome {
+  response: AdmissionResponse;
+  /** Extra fields for the one log line of this admission. */
+  log?: Record<string, unknown>;
+}
+
+export type AdmissionHandler = (request: AdmissionRequest) => AdmissionOutcome;
+
+export interface AdmissionRouteDeps {
+  caches: WebhookCaches;
+  metrics: WebhookMetrics;
+}
+
+export function admissionRoute(app: FastifyInstance, path: string, deps: AdmissionRouteDeps, handler: AdmissionHandler): void {
+  app.post(path, async (httpRequest, reply) => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let request: AdmissionRequest;
+    try {
+      request = readAdmissionRequest(httpRequest.body);
+    } catch (error) {
+      if (!(error instanceof MalformedReviewError)) throw error;
+      deps.metrics.requests.inc({ route: path, result: 'bad_request' });
+      httpRequest.log.warn({ route: path, reason: error.message }, 'malformed AdmissionReview');
+      return reply.code(400).send({ error: 'Bad Request', message: `malformed AdmissionReview: ${error.message}` });
+    }
+    let outcome: AdmissionOutcome;
+    if (!deps.caches.ready()) {
+      outcome = { response: deny(request.uid, 'sidecarset webhook is starting: its caches are not loaded yet; retry shortly', 503, 'ServiceUnavailable') };
+    } else {
+      try {
+        outcome = handler(request);
+      } catch (error) {
+        deps.metrics.errors.inc({ route: path });
+        httpRequest.log.error({ route: path, uid: request.uid, err: error }, 'admission failed');
+        const message = error instanceof Error ? error.message : String(error);
+        outcome = { response: deny(request.uid, `sidecarset webhook internal error, nothing was changed: ${message}`, 500, 'InternalError') };
+      }
+    }
+    const durationSeconds = seconds();
+    deps.metrics.latency.observe({ route: path }, durationSeconds);
+    deps.metrics.requests.inc({ route: path, result: outcome.response.allowed ? 'allowed' : 'denied' });
+    httpRequest.log.info(
+      {
+        route: path,
+        uid: request.uid,
+        operation: request.operation,
+        namespace: request.namespace,
+        name: request.name || undefined,
+        allowed: outcome.response.allowed,
+        durationMs: Math.round(durationSeconds * 1e6) / 1e3,
+        ...outcome.log,
+      },
+      'admission',
+    );
+    return reviewOf(outcome.response);
+  });
+}

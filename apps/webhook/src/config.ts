@@ -1,0 +1,75 @@
+// Command-line flags of sidecarset-webhook, each with an environment variable fallback.
+import { parseArgs } from 'node:util';
+
+export interface WebhookConfig {
+  host: string;
+  port: number;
+  certFile?: string;
+  keyFile?: string;
+  selfSigned: boolean;
+  /** DNS names / IPs the self-signed certificate is valid for. */
+  tlsHosts: string[];
+  mutatingConfiguration: string;
+  validatingConfiguration: string;
+  revisionNamespace: string;
+  kubeconfig?: string;
+  context?: string;
+  logLevel: string;
+  certReloadIntervalMs: number;
+}
+
+export const USAGE = `sidecarset-webhook [options]
+  --host ADDR                     listen address (HOST, default 0.0.0.0)
+  --port N                        HTTPS port (PORT, default 9443)
+  --tls-cert-file FILE            serving certificate, reloaded on change (TLS_CERT_FILE)
+  --tls-key-file FILE             serving key (TLS_KEY_FILE)
+  --self-signed                   make a CA and certificate at start and patch the caBundle
+  --tls-host NAME                 name or IP for the self-signed certificate (repeatable)
+  --mutating-configuration NAME   MutatingWebhookConfiguration to patch (default sidecarset-mutating)
+  --validating-configuration NAME ValidatingWebhookConfiguration to patch (default sidecarset-validating)
+  --revision-namespace NS         namespace of SidecarSet ControllerRevisions (default sidecarset-system)
+  --kubeconfig FILE, --context NAME
+  --log-level LEVEL               pino level (default info)`;
+
+export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): WebhookConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'tls-cert-file': { type: 'string' },
+      'tls-key-file': { type: 'string' },
+      'self-signed': { type: 'boolean' },
+      'tls-host': { type: 'string', multiple: true },
+      'mutating-configuration': { type: 'string' },
+      'validating-configuration': { type: 'string' },
+      'revision-namespace': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'log-level': { type: 'string' },
+      'cert-reload-interval-ms': { type: 'string' },
+    },
+  });
+  const port = Number(values.port ?? env.PORT ?? 9443);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port ?? env.PORT}`);
+  const certFile = values['tls-cert-file'] ?? env.TLS_CERT_FILE;
+  const keyFile = values['tls-key-file'] ?? env.TLS_KEY_FILE;
+  const selfSigned = values['self-signed'] ?? false;
+  if (!selfSigned && (!certFile || !keyFile)) throw new Error('give --tls-cert-file and --tls-key-file, or --self-signed');
+  if (selfSigned && (certFile || keyFile)) throw new Error('--self-signed cannot be combined with --tls-cert-file/--tls-key-file');
+  return {
+    host: values.host ?? env.HOST ?? '0.0.0.0',
+    port,
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+    selfSigned,
+    tlsHosts: values['tls-host'] ?? ['sidecarset-webhook.sidecarset-system.svc', '127.0.0.1'],
+    mutatingConfiguration: values['mutating-configuration'] ?? 'sidecarset-mutating',
+    validatingConfiguration: values['validating-configuration'] ?? 'sidecarset-validating',
+    revisionNamespace: values['revision-namespace'] ?? env.REVISION_NAMESPACE ?? 'sidecarset-system',
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    certReloadIntervalMs: Number(values['cert-reload-interval-ms'] ?? 2000),
+  };
+}

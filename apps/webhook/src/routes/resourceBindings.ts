@@ -1,0 +1,16 @@
+// POST /validate-resourcebindings: rejects a SidecarSetResourceBinding that cannot mean anything.
+import type { SidecarSetResourceBinding } from '@sidecarset/api';
+import { validateResourceBinding } from '@sidecarset/core';
+import type { FastifyInstance } from 'fastify';
+import { allow, denyInvalid } from '../admission/admissionReview.js';
+import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
+
+export function resourceBindingRoutes(app: FastifyInstance, deps: AdmissionRouteDeps): void {
+  admissionRoute(app, '/validate-resourcebindings', deps, (request) => {
+    if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return { response: allow(request.uid) };
+    const binding = request.object as SidecarSetResourceBinding;
+    const errors = validateResourceBinding(binding);
+    const what = `SidecarSetResourceBinding.sidecarset.alibabacloud.com "${binding.metadata?.name}"`;
+    return errors.length ? { response: denyInvalid(request.uid, what, errors) } : { response: allow(request.uid) };
+  });
+}

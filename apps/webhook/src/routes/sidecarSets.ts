@@ -1,0 +1,37 @@
+// POST /mutate-sidecarsets applies defaults and the hash annotations; POST /validate-sidecarsets
+// rejects an invalid SidecarSet, or one that conflicts with another SidecarSet, before it is stored.
+import type { SidecarSet } from '@sidecarset/api';
+import { defaultSidecarSet, jsonPatch, sidecarSetHashAnnotations, validateSidecarSet } from '@sidecarset/core';
+import type { FastifyInstance } from 'fastify';
+import { allow, allowWithPatch, denyInvalid } from '../admission/admissionReview.js';
+import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
+
+const MUTATED_OPERATIONS = new Set(['CREATE', 'UPDATE']);
+
+export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps): void {
+  admissionRoute(app, '/mutate-sidecarsets', deps, (request) => {
+    if (!MUTATED_OPERATIONS.has(request.operation) || request.subResource) return { response: allow(request.uid) };
+    const original = request.object as SidecarSet;
+    const defaulted = defaultSidecarSet(original);
+    const withHashes: SidecarSet = {
+      ...defaulted,
+      metadata: {
+        ...defaulted.metadata,
+        annotations: { ...defaulted.metadata?.annotations, ...sidecarSetHashAnnotations(defaulted) },
+      },
+    };
+    return { response: allowWithPatch(request.uid, jsonPatch(original, withHashes)), log: { sidecarSet: original.metadata?.name } };
+  });
+
+  admissionRoute(app, '/validate-sidecarsets', deps, (request) => {
+    if (!MUTATED_OPERATIONS.has(request.operation) || request.subResource) return { response: allow(request.uid) };
+    const next = request.object as SidecarSet;
+    const previous = request.operation === 'UPDATE' ? (request.oldObject as SidecarSet) : undefined;
+    const name = next.metadata?.name;
+    const others = deps.caches.sidecarSets().filter((s) => s.metadata?.name !== name);
+    const errors = validateSidecarSet(next, previous, others);
+    const log = { sidecarSet: name, errors: errors.length };
+    if (errors.length) return { response: denyInvalid(request.uid, `SidecarSet.apps.kruise.io "${name}"`, errors), log };
+    return { response: allow(request.uid), log };
+  });
+}

@@ -1,0 +1,41 @@
+// Serving certificate from files, reloaded when they change (cert-manager and Secret volumes swap
+// files in place). Polls the content: inotify misses the symlink swaps kubelet does for Secrets.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+
+export interface CertificateFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+export const readCertificate = (files: CertificateFiles): { cert: string; key: string } => ({
+  cert: readFileSync(files.certFile, 'utf8'),
+  key: readFileSync(files.keyFile, 'utf8'),
+});
+
+const fingerprint = (pair: { cert: string; key: string }): string => createHash('sha256').update(pair.cert).update(pair.key).digest('hex');
+
+/** Watches the files and swaps the server's certificate when both read back as a new pair. */
+export function reloadCertificateOnChange(
+  server: Server,
+  files: CertificateFiles,
+  intervalMs: number,
+  onReload: (outcome: { ok: true } | { ok: false; error: unknown }) => void,
+): () => void {
+  let current = fingerprint(readCertificate(files));
+  const timer = setInterval(() => {
+    try {
+      const pair = readCertificate(files);
+      const next = fingerprint(pair);
+      if (next === current) return;
+      server.setSecureContext(pair); // throws on a mismatched or half-written pair: keep the old one
+      current = next;
+      onReload({ ok: true });
+    } catch (error) {
+      onReload({ ok: false, error });
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
