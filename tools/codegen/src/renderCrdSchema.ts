@@ -1,7 +1,7 @@
 // Renders a schema source as a structural openAPIV3Schema: Kubernetes types inlined, named
 // definitions inlined, int-or-string in the form the apiextensions API accepts.
 import { structuralSchema, type JsonSchema, type KubernetesOpenApi } from './kubernetesOpenApi.ts';
-import type { SourceSchema } from './schemaSource.ts';
+import { mapChildren, type SourceSchema } from './schemaSource.ts';
 
 export function renderCrdSchema(
   node: SourceSchema,
@@ -33,13 +33,5 @@ export function renderCrdSchema(
       pattern: $intOrString.pattern,
     };
   }
-  const out: JsonSchema = { ...rest };
-  if (rest.properties) {
-    out.properties = Object.fromEntries(
-      Object.entries(rest.properties as Record<string, SourceSchema>).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  if (rest.items) out.items = render(rest.items as SourceSchema);
-  if (typeof rest.additionalProperties === 'object') out.additionalProperties = render(rest.additionalProperties as SourceSchema);
-  return out;
+  return mapChildren(rest, render);
 }

@@ -1,7 +1,7 @@
 // Renders a schema source as plain JSON schema for json-schema-to-typescript: Kubernetes types
 // become references to the aliases in generated/kubernetes.ts, named definitions become named types.
 import type { JsonSchema } from './kubernetesOpenApi.ts';
-import type { SourceSchema } from './schemaSource.ts';
+import { mapChildren, type SourceSchema } from './schemaSource.ts';
 
 /** TypeScript alias for a Kubernetes OpenAPI component name: its last segment. */
 export const kubernetesAlias = (component: string): string => component.slice(component.lastIndexOf('.') + 1);
@@ -27,13 +27,5 @@ export function renderTypeSchema(node: SourceSchema, used: Set<string>): JsonSch
     });
   }
   if ($intOrString !== undefined) return withDescription({ tsType: 'number | string' });
-  const out: JsonSchema = { ...rest };
-  if (rest.properties) {
-    out.properties = Object.fromEntries(
-      Object.entries(rest.properties as Record<string, SourceSchema>).map(([k, v]) => [k, render(v)]),
-    );
-  }
-  if (rest.items) out.items = render(rest.items as SourceSchema);
-  if (typeof rest.additionalProperties === 'object') out.additionalProperties = render(rest.additionalProperties as SourceSchema);
-  return out;
+  return mapChildren(rest, render);
 }

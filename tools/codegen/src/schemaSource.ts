@@ -56,3 +56,14 @@ export const PERCENT_PATTERN = '^(100|[1-9]?[0-9])%$';
 
 /** Gives a schema a TypeScript type name (ignored in the CRD). */
 export const named = (title: string, schema: SourceSchema): SourceSchema => ({ ...schema, title });
+
+/** Copies a plain schema node with `render` applied to its properties, items and additionalProperties. */
+export function mapChildren<R>(rest: JsonSchema, render: (child: SourceSchema) => R): JsonSchema {
+  const out: JsonSchema = { ...rest };
+  if (rest.properties) {
+    out.properties = Object.fromEntries(Object.entries(rest.properties as Record<string, SourceSchema>).map(([k, v]) => [k, render(v)]));
+  }
+  if (rest.items) out.items = render(rest.items as SourceSchema);
+  if (typeof rest.additionalProperties === 'object') out.additionalProperties = render(rest.additionalProperties as SourceSchema);
+  return out;
+}
