@@ -1,1 +1,31 @@
 export * from './annotations.js';
+export { injectPod, sidecarListOf, type InjectionContext, type InjectionResult, type SkippedSidecarSet } from './inject/injectPod.js';
+export { sidecarContainerForPod } from './inject/sidecarContainerForPod.js';
+export { isInjectedContainer, SIDECAR_ENV_KEY } from './inject/sharedVolumes.js';
+export {
+  encodeSidecarSetHashes,
+  formatInjectedList,
+  parseInjectedList,
+  parseSidecarSetHashes,
+  type SidecarSetHashes,
+  type SidecarSetUpgradeSpec,
+} from './inject/podSidecarSetAnnotations.js';
+export {
+  currentSidecarSetHash,
+  currentSidecarSetHashWithoutImage,
+  isNativeSidecar,
+  sidecarSetHash,
+  sidecarSetHashAnnotations,
+  sidecarSetHashWithoutImage,
+} from './hash/sidecarSetHash.js';
+export { isPodActive, podInactiveReason } from './match/podActivity.js';
+export { podNamespace, sidecarSetMatchesPod } from './match/sidecarSetMatchesPod.js';
+export { pickSidecarSetsForPod } from './match/pickSidecarSetsForPod.js';
+export { resolveInjectionRevision, SIDECARSET_NAME_LABEL, type RevisionResolution } from './revision/resolveInjectionRevision.js';
+export { restoreSidecarSetFromRevision, RECORDED_SPEC_FIELDS } from './revision/restoreSidecarSetFromRevision.js';
+export { jsonPatch, type JsonPatchOperation } from './patch/jsonPatch.js';
+export { applyMergePatch } from './patch/mergePatch.js';
+export * from './validation/index.js';
+export * from './defaults/index.js';
+export { selectorsCanOverlap, selectorsCanAllMatch } from './labels/selectorOverlap.js';
+export { validateLabelSelector } from './labels/validateLabelSelector.js';
