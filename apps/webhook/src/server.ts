@@ -14,8 +14,8 @@ export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 export interface WebhookServerOptions {
   caches: WebhookCaches;
   metrics?: WebhookMetrics;
-  /** pino options, or false for silence (tests). */
-  logger?: boolean | { level?: string };
+  /** pino options (a stream lets tests read the log), or false for silence. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
   tls?: { key: string; cert: string };
   now?: () => Date;
 }

@@ -38,10 +38,18 @@ export const deny = (uid: string, message: string, code = 403, reason = 'Forbidd
   status: { status: 'Failure', code, reason, message },
 });
 
-/** Denial listing field errors the way the API server reports an invalid object. */
-export function denyInvalid(uid: string, what: string, errors: readonly FieldError[]): AdmissionResponse {
+/** What an invalid-object denial is about, as the API server names it. */
+export interface InvalidObject {
+  group: string;
+  kind: string;
+  name: string;
+}
+
+/** Denial listing field errors the way the API server reports an invalid object (kubectl prints it alike). */
+export function denyInvalid(uid: string, object: InvalidObject, errors: readonly FieldError[]): AdmissionResponse {
   const causes: StatusCause[] = errors.map((e) => ({ field: e.path, message: e.reason, reason: `FieldValue${e.type}` }));
   const list = errors.map((e) => `${e.path}: ${e.reason}`);
+  const qualifiedKind = object.group ? `${object.kind}.${object.group}` : object.kind;
   return {
     uid,
     allowed: false,
@@ -49,8 +57,8 @@ export function denyInvalid(uid: string, what: string, errors: readonly FieldErr
       status: 'Failure',
       code: 422,
       reason: 'Invalid',
-      message: `${what} is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`,
-      details: { causes },
+      message: `${qualifiedKind} "${object.name}" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`,
+      details: { group: object.group, kind: object.kind, name: object.name, causes },
     },
   };
 }

@@ -27,7 +27,7 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
     for (const name of result.injected) deps.metrics.injected.inc({ sidecarset: name });
     for (const skip of result.skipped) deps.metrics.skipped.inc({ reason: skip.reason });
     if (result.errors.length > 0) {
-      return { response: denyInvalid(request.uid, `Pod "${podName}" cannot get its sidecars: it`, result.errors), log };
+      return { response: denyInvalid(request.uid, { group: '', kind: 'Pod', name: podName }, result.errors), log };
     }
     return { response: allowWithPatch(request.uid, result.patch), log };
   });

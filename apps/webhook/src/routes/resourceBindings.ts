@@ -10,7 +10,7 @@ export function resourceBindingRoutes(app: FastifyInstance, deps: AdmissionRoute
     if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return { response: allow(request.uid) };
     const binding = request.object as SidecarSetResourceBinding;
     const errors = validateResourceBinding(binding);
-    const what = `SidecarSetResourceBinding.sidecarset.alibabacloud.com "${binding.metadata?.name}"`;
+    const what = { group: 'sidecarset.alibabacloud.com', kind: 'SidecarSetResourceBinding', name: binding.metadata?.name ?? '' };
     return errors.length ? { response: denyInvalid(request.uid, what, errors) } : { response: allow(request.uid) };
   });
 }

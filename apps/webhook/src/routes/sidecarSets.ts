@@ -31,7 +31,7 @@ export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps)
     const others = deps.caches.sidecarSets().filter((s) => s.metadata?.name !== name);
     const errors = validateSidecarSet(next, previous, others);
     const log = { sidecarSet: name, errors: errors.length };
-    if (errors.length) return { response: denyInvalid(request.uid, `SidecarSet.apps.kruise.io "${name}"`, errors), log };
+    if (errors.length) return { response: denyInvalid(request.uid, { group: 'apps.kruise.io', kind: 'SidecarSet', name: name ?? '' }, errors), log };
     return { response: allow(request.uid), log };
   });
 }

@@ -1,0 +1,172 @@
+// The webhook's HTTP contract, driven in process with app.inject(): AdmissionReview in, AdmissionReview
+// out, 400 for what is not a review, denials instead of half-made patches.
+import { Writable } from 'node:stream';
+import type { AdmissionReview, Pod, SidecarSet } from '@sidecarset/api';
+import { describe, expect, it } from 'vitest';
+import { staticCaches, type WebhookCaches } from './caches.js';
+import { createWebhookMetrics } from './metrics.js';
+import { BODY_LIMIT_BYTES, buildWebhookServer } from './server.js';
+
+const sidecarSet: SidecarSet = {
+  apiVersion: 'apps.kruise.io/v1alpha1',
+  kind: 'SidecarSet',
+  metadata: { name: 'test-sidecarset' },
+  spec: {
+    selector: { matchLabels: { app: 'nginx' } },
+    containers: [{ name: 'sidecar1', image: 'centos:6.7', command: ['sleep', '999d'], volumeMounts: [{ name: 'log-volume', mountPath: '/var/log' }] }],
+    volumes: [{ name: 'log-volume', emptyDir: {} }],
+  },
+};
+
+const pod = (labels: Record<string, string>): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'test-pod', namespace: 'default', labels },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.15.1' }] },
+});
+
+const review = (operation: string, object: unknown, extra: Record<string, unknown> = {}): AdmissionReview => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid: 'uid-1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    operation: operation as 'CREATE',
+    namespace: 'default',
+    userInfo: { username: 'tester' },
+    object,
+    ...extra,
+  },
+});
+
+function server(caches: WebhookCaches = staticCaches({ sidecarSets: [sidecarSet] })) {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+  const metrics = createWebhookMetrics(false);
+  const app = buildWebhookServer({ caches, metrics, logger: { level: 'info', stream }, now: () => new Date('2026-01-01T00:00:00Z') });
+  return { app, lines, metrics };
+}
+
+const post = async (app: ReturnType<typeof server>['app'], url: string, payload: unknown) => {
+  const response = await app.inject({ method: 'POST', url, payload: payload as object });
+  return { status: response.statusCode, body: response.json() as AdmissionReview & { message?: string } };
+};
+
+const decodePatch = (body: AdmissionReview) => JSON.parse(Buffer.from(body.response!.patch!, 'base64').toString()) as { op: string; path: string; value?: unknown }[];
+
+describe('POST /mutate-pods', () => {
+  it('injects a matching SidecarSet with a JSON patch and echoes the uid', async () => {
+    const { app } = server();
+    const { status, body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'uid-1', allowed: true, patchType: 'JSONPatch' } });
+    const patch = decodePatch(body);
+    expect(JSON.stringify(patch)).toContain('sidecar1');
+    expect(JSON.stringify(patch)).toContain('kruise.io/sidecarset-injected-list');
+  });
+
+  it('allows a pod no SidecarSet selects, without a patch', async () => {
+    const { app } = server();
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'redis' })));
+    expect(body.response).toEqual({ uid: 'uid-1', allowed: true });
+  });
+
+  it.each([
+    ['an UPDATE', review('UPDATE', pod({ app: 'nginx' }))],
+    ['a status subresource', review('CREATE', pod({ app: 'nginx' }), { subResource: 'status' })],
+  ])('leaves %s alone', async (_name, payload) => {
+    const { app } = server();
+    const { body } = await post(app, '/mutate-pods', payload);
+    expect(body.response).toEqual({ uid: 'uid-1', allowed: true });
+  });
+
+  it('writes exactly one log line per admission, naming pod, namespace, sidecarsets and duration', async () => {
+    const { app, lines } = server();
+    await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'admission', route: '/mutate-pods', pod: 'test-pod', namespace: 'default', injected: ['test-sidecarset'], allowed: true });
+    expect(typeof lines[0]!.durationMs).toBe('number');
+  });
+
+  it('refuses while the caches are loading instead of creating a pod without sidecars', async () => {
+    const { app } = server({ ...staticCaches({ sidecarSets: [sidecarSet] }), ready: () => false });
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 503 } });
+    expect(body.response!.status!.message).toContain('caches are not loaded');
+  });
+
+  it('turns an internal error into a denial with a clear message and no patch', async () => {
+    const broken = { ...staticCaches({}), sidecarSets: (): SidecarSet[] => { throw new Error('cache exploded'); } };
+    const { app, metrics } = server(broken);
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 500, message: 'sidecarset webhook internal error, nothing was changed: cache exploded' } });
+    expect(body.response!.patch).toBeUndefined();
+    expect(await metrics.registry.getSingleMetricAsString('sidecarset_webhook_errors_total')).toContain('route="/mutate-pods"} 1');
+  });
+});
+
+describe('malformed requests', () => {
+  it.each([
+    ['not JSON', 'this is not json', 'Body is not valid JSON'],
+    ['a v1beta1 review', { apiVersion: 'admission.k8s.io/v1beta1', kind: 'AdmissionReview', request: { uid: 'x', operation: 'CREATE' } }, 'apiVersion must be admission.k8s.io/v1'],
+    ['a review without request', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }, 'request is missing'],
+    ['a request without uid', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { operation: 'CREATE' } }, 'request.uid is missing'],
+  ])('%s gets HTTP 400 with the reason', async (_name, payload, reason) => {
+    const { app } = server();
+    const response = await app.inject({ method: 'POST', url: '/mutate-pods', payload: payload as string, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain(reason);
+  });
+
+  it('a body over the size limit gets HTTP 413', async () => {
+    const { app } = server();
+    const response = await app.inject({ method: 'POST', url: '/mutate-pods', payload: JSON.stringify({ big: 'x'.repeat(BODY_LIMIT_BYTES) }), headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(413);
+  });
+});
+
+describe('SidecarSet admission', () => {
+  it('defaults a SidecarSet and adds its hash annotations', async () => {
+    const { app } = server();
+    const { body } = await post(app, '/mutate-sidecarsets', review('CREATE', sidecarSet));
+    expect(body.response!.allowed).toBe(true);
+    const paths = decodePatch(body).map((op) => op.path);
+    expect(paths.some((p) => p.startsWith('/metadata/annotations'))).toBe(true);
+  });
+
+  it('rejects an invalid SidecarSet with field causes', async () => {
+    const { app } = server(staticCaches({}));
+    const invalid = { ...sidecarSet, spec: { ...sidecarSet.spec, containers: [{ name: 'sidecar1' }] } };
+    const { body } = await post(app, '/validate-sidecarsets', review('CREATE', invalid));
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 422, reason: 'Invalid' } });
+    expect(body.response!.status!.details!.causes!.map((c) => c.field)).toContain('spec.containers[0].image');
+    expect(body.response!.status!.message).toContain('SidecarSet.apps.kruise.io "test-sidecarset" is invalid');
+  });
+
+  it('rejects a second SidecarSet whose container name collides for the same pods', async () => {
+    const { app } = server(staticCaches({ sidecarSets: [sidecarSet] }));
+    const second = { ...sidecarSet, metadata: { name: 'second' } };
+    const { body } = await post(app, '/validate-sidecarsets', review('CREATE', second));
+    expect(body.response!.allowed).toBe(false);
+    expect(body.response!.status!.message).toContain('test-sidecarset');
+  });
+});
+
+describe('health and metrics', () => {
+  it('answers /healthz, /readyz and /metrics', async () => {
+    const { app } = server();
+    await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('sidecarset_webhook_requests_total{route="/mutate-pods",result="allowed"} 1');
+    expect(metrics).toContain('sidecarset_webhook_injected_total{sidecarset="test-sidecarset"} 1');
+    expect(metrics).toContain('sidecarset_webhook_request_duration_seconds_bucket');
+  });
+
+  it('is not ready until its caches are', async () => {
+    const { app } = server({ ...staticCaches({}), ready: () => false });
+    expect((await app.inject('/readyz')).statusCode).toBe(503);
+  });
+});
