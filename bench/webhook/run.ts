@@ -4,8 +4,7 @@
 // 1,000 SidecarSets cached. Prints tables; never fails on a time.
 import { requestJson, SidecarSetClient, type Pod } from '@sidecarset/api';
 import { injectPod } from '@sidecarset/core';
-import { startControlPlane, type ControlPlane } from '@sidecarset/envtest';
-import { registerWebhook, startWebhook } from '../../apps/webhook/test/webhookProcess.ts';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { fmt, percentile, printTable, rssMiB } from '../stats.ts';
 import { benchPodLabels, sidecarSetMix } from './sidecarSetMix.ts';
 
@@ -126,8 +125,8 @@ progress('baseline: no webhook registered');
 const baseline = await measureScenario(plane, 'baseline', 0);
 rows.push(['no webhook (baseline)', 0, fmt(baseline.p50), fmt(baseline.p99), '-', fmt(baseline.rate, 0)]);
 
-const webhook = await startWebhook(plane);
-await registerWebhook(plane, webhook.url, webhook.caBundle);
+const webhook = await startSidecarsetWebhook(plane);
+await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 const client = new SidecarSetClient(plane.kubeConfig);
 let created = 0;
 for (const scenario of SCENARIOS) {
@@ -141,11 +140,11 @@ for (const scenario of SCENARIOS) {
 }
 
 progress('filling the webhook cache to 1,000 SidecarSets');
-const rssBefore = rssMiB(webhook.child.pid!);
+const rssBefore = rssMiB(webhook.process.pid);
 for (const s of sidecarSetMix(1000, 5).slice(created)) await client.create(s);
 for (let i = 0; i < 600 && (await cachedCount(webhook.url, webhook.caBundle)) < 1000; i++) await new Promise((r) => setTimeout(r, 100));
 await new Promise((r) => setTimeout(r, 2000));
-const rss1000 = rssMiB(webhook.child.pid!);
+const rss1000 = rssMiB(webhook.process.pid);
 
 await webhook.stop();
 await plane.stop();

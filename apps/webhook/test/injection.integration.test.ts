@@ -3,20 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod, SidecarSet } from '@sidecarset/api';
-import { startControlPlane, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerWebhook, startWebhook, type WebhookProcess } from './webhookProcess.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
 
 let plane: ControlPlane;
-let webhook: WebhookProcess;
+let webhook: SidecarsetWebhook;
 
 beforeAll(async () => {
   plane = await startControlPlane({ kwok: { nodes: 2 } });
-  webhook = await startWebhook(plane);
-  await registerWebhook(plane, webhook.url, webhook.caBundle);
+  webhook = await startSidecarsetWebhook(plane);
+  await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 });
 afterAll(async () => {
   await webhook?.stop();

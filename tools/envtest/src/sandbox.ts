@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from './controlPlane.js';
+import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
 const SANDBOX_DIR = process.env.SIDECARSET_SANDBOX_DIR ?? join(import.meta.dirname, '../../../.sandbox');
 const progress = (line: string): void => void process.stderr.write(`[sandbox] ${line}\n`);
@@ -15,6 +16,9 @@ mkdirSync(SANDBOX_DIR, { recursive: true });
 
 const plane = await startControlPlane({ dir: SANDBOX_DIR, kwok: { nodes: 3 }, log: progress });
 progress(`control plane ready in ${(plane.startupMs / 1000).toFixed(1)} s; logs in ${join(SANDBOX_DIR, 'logs')}`);
-progress('try: kubectl get nodes; kubectl get crds; Ctrl-C stops everything');
+const webhook = await startSidecarsetWebhook(plane);
+await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
+progress(`webhook serving ${webhook.url} and registered: new pods get their sidecars`);
+progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);
 // startControlPlane stops every process on SIGINT/SIGTERM; until then the plane's children keep us alive.

@@ -1,55 +1,47 @@
-// Runs the real sidecarset-webhook binary against a test control plane, serving TLS from files on a
-// free loopback port, and registers it with the API server through the shipped webhook
-// configurations (deploy/manifests), pointed at its URL with the test CA as caBundle.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+// Runs the real sidecarset-webhook binary (apps/webhook/dist/main.js, built by `nx build`) against a
+// control plane, serving TLS from files on a free loopback port, and registers it with the API
+// server through the shipped webhook configurations (deploy/manifests), pointed at its URL with a
+// fresh CA as caBundle. A path, not a package import: the webhook's own tests use this.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { freePort, type ControlPlane } from '@sidecarset/envtest';
+import type { ControlPlane } from './controlPlane.js';
+import { freePort } from './freePort.js';
+import { logTail, startProcess, type ManagedProcess } from './processes.js';
 import { createCertificateAuthority, issueCertificate } from '@sidecarset/pki';
 import { parseAllDocuments } from 'yaml';
 
-const MAIN = join(import.meta.dirname, '../dist/main.js');
+const MAIN = join(import.meta.dirname, '../../../apps/webhook/dist/main.js');
 const CONFIGURATIONS = join(import.meta.dirname, '../../../deploy/manifests/webhook-configurations.yaml');
 
-export interface WebhookProcess {
+export interface SidecarsetWebhook {
   url: string;
-  child: ChildProcess;
-  logs: () => string;
   caBundle: string;
+  process: ManagedProcess;
+  logs: () => string;
   stop(): Promise<void>;
 }
 
-export async function startWebhook(plane: ControlPlane, extraArgs: string[] = []): Promise<WebhookProcess> {
+/** Starts the webhook; it joins `plane.processes`, so plane.stop() (and Ctrl-C) stop it too. */
+export async function startSidecarsetWebhook(plane: ControlPlane, extraArgs: string[] = []): Promise<SidecarsetWebhook> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the webhook first (npx nx build @sidecarset/webhook)`);
   const port = await freePort();
-  const ca = await createCertificateAuthority('webhook-test-ca');
+  const ca = await createCertificateAuthority('sidecarset-webhook-ca');
   const serving = await issueCertificate(ca, { commonName: '127.0.0.1', usage: 'server', hosts: ['127.0.0.1'] });
   const certFile = join(plane.dir, `webhook-${port}.crt`);
   const keyFile = join(plane.dir, `webhook-${port}.key`);
   writeFileSync(certFile, serving.certificate);
   writeFileSync(keyFile, serving.privateKey);
-  const child = spawn(process.execPath, [MAIN, '--host=127.0.0.1', `--port=${port}`, `--tls-cert-file=${certFile}`, `--tls-key-file=${keyFile}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const args = [MAIN, '--host=127.0.0.1', `--port=${port}`, `--tls-cert-file=${certFile}`, `--tls-key-file=${keyFile}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system', ...extraArgs];
+  const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, args, join(plane.dir, 'logs'));
+  plane.processes.push(webhook);
   const url = `https://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`, ca.certificate, () => child.exitCode === null, () => output);
-  return {
-    url,
-    child,
-    caBundle: ca.certificate,
-    logs: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  await waitReady(`${url}/readyz`, ca.certificate, () => webhook.running(), () => logTail(webhook, 40));
+  return { url, caBundle: ca.certificate, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
 }
 
 /** Applies deploy/manifests/webhook-configurations.yaml with every clientConfig pointed at `url`. */
-export async function registerWebhook(plane: ControlPlane, url: string, caBundle: string): Promise<void> {
+export async function registerSidecarsetWebhook(plane: ControlPlane, url: string, caBundle: string): Promise<void> {
   const documents = parseAllDocuments(readFileSync(CONFIGURATIONS, 'utf8')).map((d) => d.toJS() as { webhooks: { clientConfig: Record<string, unknown> }[] });
   for (const configuration of documents) {
     for (const webhook of configuration.webhooks) {
