@@ -72,14 +72,15 @@ async function waitForDefaultServiceAccount(plane: ControlPlane, namespace: stri
 }
 
 /** Waits until a dry-run pod comes back injected by the expected SidecarSets (the webhook's cache caught up). */
-async function waitInjected(plane: ControlPlane, matching: number): Promise<void> {
+async function waitInjected(plane: ControlPlane, matching: number, logs: () => string): Promise<void> {
+  let list: string[] = [];
   for (let i = 0; i < 300; i++) {
     const pod = await requestJson<Pod>(plane.kubeConfig, 'POST', '/api/v1/namespaces/default/pods', { dryRun: 'All' }, benchPod('probe', matching));
-    const list = pod.metadata?.annotations?.['kruise.io/sidecarset-injected-list']?.split(',') ?? [];
+    list = pod.metadata?.annotations?.['kruise.io/sidecarset-injected-list']?.split(',') ?? [];
     if (list.length === matching) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('the webhook cache never caught up');
+  throw new Error(`the webhook cache never caught up: injected ${list.join(',')}, expected ${matching}\n${logs().split('\n').slice(-5).join('\n')}`);
 }
 
 async function cachedCount(url: string, ca: string): Promise<number> {
@@ -133,7 +134,7 @@ for (const scenario of SCENARIOS) {
   const mix = sidecarSetMix(scenario.sidecarSets, scenario.matching);
   for (const s of mix.slice(created)) await client.create(s);
   created = mix.length;
-  await waitInjected(plane, scenario.matching);
+  await waitInjected(plane, scenario.matching, webhook.logs);
   progress(`${scenario.sidecarSets} SidecarSets (${scenario.matching} match)`);
   const r = await measureScenario(plane, `s${scenario.sidecarSets}`, scenario.matching);
   rows.push([`${scenario.sidecarSets} SidecarSets, ${scenario.matching} match`, scenario.matching, fmt(r.p50), fmt(r.p99), fmt(r.p99 - baseline.p99), fmt(r.rate, 0)]);

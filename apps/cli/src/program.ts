@@ -1,9 +1,11 @@
 // kubectl-sidecarset's command tree. Each command lives in its own module under commands/.
 import { Command } from 'commander';
+import { injectCommand } from './commands/inject.js';
 
 export function buildProgram(version: string): Command {
   return new Command('kubectl-sidecarset')
     .description('Inspect, plan and inject SidecarSets (kubectl plugin: `kubectl sidecarset ...`)')
     .version(version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addCommand(injectCommand());
 }

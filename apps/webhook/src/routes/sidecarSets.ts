@@ -1,7 +1,7 @@
 // POST /mutate-sidecarsets applies defaults and the hash annotations; POST /validate-sidecarsets
 // rejects an invalid SidecarSet, or one that conflicts with another SidecarSet, before it is stored.
 import type { SidecarSet } from '@sidecarset/api';
-import { defaultSidecarSet, jsonPatch, sidecarSetHashAnnotations, validateSidecarSet } from '@sidecarset/core';
+import { admitSidecarSet, jsonPatch, validateSidecarSet } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 import { allow, allowWithPatch, denyInvalid } from '../admission/admissionReview.js';
 import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
@@ -12,15 +12,7 @@ export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps)
   admissionRoute(app, '/mutate-sidecarsets', deps, (request) => {
     if (!MUTATED_OPERATIONS.has(request.operation) || request.subResource) return { response: allow(request.uid) };
     const original = request.object as SidecarSet;
-    const defaulted = defaultSidecarSet(original);
-    const withHashes: SidecarSet = {
-      ...defaulted,
-      metadata: {
-        ...defaulted.metadata,
-        annotations: { ...defaulted.metadata?.annotations, ...sidecarSetHashAnnotations(defaulted) },
-      },
-    };
-    return { response: allowWithPatch(request.uid, jsonPatch(original, withHashes)), log: { sidecarSet: original.metadata?.name } };
+    return { response: allowWithPatch(request.uid, jsonPatch(original, admitSidecarSet(original))), log: { sidecarSet: original.metadata?.name } };
   });
 
   admissionRoute(app, '/validate-sidecarsets', deps, (request) => {

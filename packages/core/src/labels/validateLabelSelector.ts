@@ -1,7 +1,7 @@
 // metav1validation.ValidateLabelSelector: label keys and values of matchLabels, and for each
 // matchExpressions requirement a known operator, a valid key, and values only where the operator
 // takes them. Errors carry exact paths: `spec.selector.matchExpressions[0].values[1]`.
-import { type FieldError, type LabelSelector } from '@sidecarset/api';
+import type { FieldError, LabelSelector } from '@sidecarset/api';
 import { labelValue, qualifiedName } from '../validation/k8sNames.js';
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;

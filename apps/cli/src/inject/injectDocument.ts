@@ -1,0 +1,86 @@
+// Injects one input document offline, as the webhook would inject the Pods it leads to: a Pod is
+// injected whole; a workload's pod template is injected as a Pod in the workload's namespace with the
+// template's labels, and only the template changes; a List has each item injected; anything else is
+// returned as it is.
+import { fieldPath, type ControllerRevision, type FieldError, type Pod, type PodTemplateSpec, type SidecarSet } from '@sidecarset/api/offline';
+import { injectPod } from '@sidecarset/core';
+import type { Labels } from './namespaceLabels.js';
+import { injectionTarget, isObject, withValueAt } from './workloadTemplates.js';
+
+export interface InjectionContext {
+  sidecarSets: SidecarSet[];
+  revisions: ControllerRevision[];
+  /** For documents without metadata.namespace: -n, else `default`. */
+  defaultNamespace: string;
+  namespaceLabels: (namespace: string) => Labels;
+  /** ISO time written into the injected pods' hash annotations. */
+  now: string;
+}
+
+export interface InjectedDocument {
+  document: unknown;
+  /**
+   * Why the document cannot be injected (the webhook would deny its pods): fields of the document
+   * (`items[1].spec.template.metadata.annotations[...]`), or of the SidecarSet the reason names.
+   */
+  errors: FieldError[];
+}
+
+/** `at`: where the document sits in the one being injected (`items[1]`), for error paths. */
+export function injectDocument(document: unknown, context: InjectionContext, at: (string | number)[] = []): InjectedDocument {
+  if (isObject(document) && document.kind === 'List' && Array.isArray(document.items)) return injectList(document, document.items, context, at);
+  const target = injectionTarget(document);
+  if (target.type === 'none' || !isObject(document)) return { document, errors: [] };
+  const namespace = namespaceOf(document) || context.defaultNamespace;
+  const injectContext = { namespace, namespaceLabels: context.namespaceLabels(namespace), revisions: context.revisions, now: context.now };
+
+  if (target.type === 'pod') {
+    const result = injectPod(document as Pod, context.sidecarSets, injectContext);
+    const errors = result.errors.map((error) => located(error, at));
+    return { document: result.injected.length > 0 ? result.pod : document, errors };
+  }
+
+  const result = injectPod(templateAsPod(target.template, namespace), context.sidecarSets, injectContext);
+  const errors = result.errors.map((error) => located(error, [...at, ...target.path]));
+  if (result.injected.length === 0) return { document, errors };
+  return { document: withValueAt(document, target.path, podAsTemplate(result.pod, target.template)), errors };
+}
+
+function injectList(list: Record<string, unknown>, items: unknown[], context: InjectionContext, at: (string | number)[]): InjectedDocument {
+  const errors: FieldError[] = [];
+  const injected = items.map((item, index) => {
+    const result = injectDocument(item, context, [...at, 'items', index]);
+    errors.push(...result.errors);
+    return result.document;
+  });
+  return { document: { ...list, items: injected }, errors };
+}
+
+/** The Pod a controller would create from the template, as far as injection can tell. */
+function templateAsPod(template: PodTemplateSpec, namespace: string): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, namespace }, spec: template.spec } as Pod;
+}
+
+/** The template back from the injected Pod: its metadata and spec, in the template's own key order. */
+function podAsTemplate(pod: Pod, template: PodTemplateSpec): PodTemplateSpec {
+  const { namespace: _namespace, ...metadata } = pod.metadata ?? {};
+  return {
+    ...template,
+    metadata: template.metadata?.namespace === undefined ? metadata : { ...metadata, namespace: template.metadata.namespace },
+    spec: pod.spec,
+  } as PodTemplateSpec;
+}
+
+/**
+ * injectPod reports the pod's own fields under `metadata` (its sidecarset annotations): those are placed
+ * where the pod sits in the document (`items[1].spec.template.metadata...`). Its other errors are fields
+ * of the SidecarSet its reason names (`spec.injectionStrategy.revision.revisionName: SidecarSet "x": ...`).
+ */
+function located(error: FieldError, podAt: readonly (string | number)[]): FieldError {
+  return /^metadata\b/.test(error.path) && podAt.length > 0 ? { ...error, path: `${fieldPath(podAt)}.${error.path}` } : error;
+}
+
+function namespaceOf(document: Record<string, unknown>): string | undefined {
+  const metadata = document.metadata;
+  return isObject(metadata) && typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+}

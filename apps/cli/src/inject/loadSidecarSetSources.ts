@@ -1,0 +1,102 @@
+// Reads the --sidecarsets paths: the SidecarSets to inject, the ControllerRevisions that pin their
+// revisions and the Namespaces whose labels namespaceSelectors match. A SidecarSet the API server
+// would refuse is an error here too, never skipped: structure against the CRD schema, then the
+// core's semantic rules on the SidecarSet as admitted (defaulted, hashed).
+import {
+  fieldPath,
+  parseManifests,
+  validateAgainstCrd,
+  type ControllerRevision,
+  type FieldError,
+  type Namespace,
+  type SidecarSet,
+} from '@sidecarset/api/offline';
+import { admitSidecarSet, validateSidecarSet } from '@sidecarset/core';
+import { documentLocation, fieldErrorsAt, type InputError } from './inputErrors.js';
+import { fileSystemReader, ioErrorMessage, type ManifestFileReader } from './manifestFiles.js';
+import { isObject } from './workloadTemplates.js';
+
+export interface SidecarSetSources {
+  /** As the API server would store them, in the order read. */
+  sidecarSets: SidecarSet[];
+  revisions: ControllerRevision[];
+  /** Labels of each Namespace found, with the API server's own `kubernetes.io/metadata.name`. */
+  namespaceLabels: Record<string, Record<string, string>>;
+  errors: InputError[];
+}
+
+export function loadSidecarSetSources(paths: readonly string[], reader: ManifestFileReader = fileSystemReader): SidecarSetSources {
+  const sources: SidecarSetSources = { sidecarSets: [], revisions: [], namespaceLabels: {}, errors: [] };
+  const seen = new Map<string, string>(); // SidecarSet name -> where it was first defined
+  for (const path of paths) {
+    let files: string[];
+    try {
+      files = reader.list(path);
+    } catch (error) {
+      sources.errors.push({ location: path, message: ioErrorMessage(error) });
+      continue;
+    }
+    for (const file of files) {
+      let text: string;
+      try {
+        text = reader.read(file);
+      } catch (error) {
+        sources.errors.push({ location: file, message: ioErrorMessage(error) });
+        continue;
+      }
+      for (const document of parseManifests(text)) {
+        const location = documentLocation(file, document.index, document.value);
+        if (document.errors.length > 0) {
+          // What the parser could read of a broken document would only add misleading errors.
+          sources.errors.push(...fieldErrorsAt(location, document.errors));
+          continue;
+        }
+        addObject(sources, seen, location, document.value, []);
+      }
+    }
+  }
+  return sources;
+}
+
+function addObject(sources: SidecarSetSources, seen: Map<string, string>, location: string, value: unknown, path: (string | number)[]): void {
+  if (!isObject(value)) return;
+  const at = (errors: FieldError[]) => fieldErrorsAt(location, errors.map((e) => ({ ...e, path: prefixed(path, e.path) })));
+  switch (value.kind) {
+    case 'List':
+      if (Array.isArray(value.items)) value.items.forEach((item, i) => addObject(sources, seen, location, item, [...path, 'items', i]));
+      return;
+    case 'SidecarSet': {
+      const structural = validateAgainstCrd('SidecarSet', value);
+      if (structural.length > 0) return void sources.errors.push(...at(structural));
+      const admitted = admitSidecarSet(value as unknown as SidecarSet);
+      const name = admitted.metadata?.name ?? '';
+      const first = seen.get(name);
+      if (first !== undefined) {
+        return void sources.errors.push(
+          ...at([{ path: 'metadata.name', type: 'Duplicate', reason: `Duplicate value: "${name}" (also in ${first})`, value: name }]),
+        );
+      }
+      // Like `kubectl apply` over the same files: each SidecarSet meets the ones applied before it.
+      const semantic = validateSidecarSet(admitted, undefined, sources.sidecarSets);
+      if (semantic.length > 0) return void sources.errors.push(...at(semantic));
+      seen.set(name, path.length > 0 ? `${location} ${prefixed(path, '')}` : location);
+      sources.sidecarSets.push(admitted);
+      return;
+    }
+    case 'ControllerRevision':
+      sources.revisions.push(value as ControllerRevision);
+      return;
+    case 'Namespace': {
+      const namespace = value as Namespace;
+      const name = namespace.metadata?.name;
+      if (name) sources.namespaceLabels[name] = { ...namespace.metadata?.labels, 'kubernetes.io/metadata.name': name };
+      return;
+    }
+  }
+}
+
+/** `items[2]` + `spec.x` -> `items[2].spec.x`. */
+function prefixed(path: readonly (string | number)[], field: string): string {
+  const head = fieldPath(path);
+  return head && field ? `${head}.${field}` : head || field;
+}
