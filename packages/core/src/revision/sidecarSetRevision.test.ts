@@ -1,0 +1,70 @@
+import type { ControllerRevision, Pod, SidecarSet } from '@sidecarset/api';
+import { describe, expect, it } from 'vitest';
+import { newSidecarSetRevision, planHistory, revisionMatches, revisionName } from './sidecarSetRevision.js';
+
+const sidecarSet = (image: string, extra: Partial<SidecarSet['spec']> = {}): SidecarSet => ({
+  apiVersion: 'apps.kruise.io/v1alpha1',
+  kind: 'SidecarSet',
+  metadata: { name: 'log', uid: 'u1' },
+  spec: { selector: { matchLabels: { app: 'a' } }, containers: [{ name: 'agent', image }], ...extra },
+});
+
+const history = (count: number): ControllerRevision[] =>
+  Array.from({ length: count }, (_, i) => newSidecarSetRevision(sidecarSet(`agent:${i + 1}`), 'sidecarset-system', i + 1));
+
+const podOnRevision = (revision: string): Pod => ({
+  metadata: {
+    name: 'p',
+    annotations: {
+      'kruise.io/sidecarset-hash': JSON.stringify({ log: { updateTimestamp: '2026-01-01T00:00:00Z', hash: 'h', sidecarSetName: 'log', sidecarList: ['agent'], controllerRevision: revision } }),
+    },
+  },
+  spec: { containers: [] },
+});
+
+describe('SidecarSet revisions', () => {
+  it('records the spec fields OpenKruise records, labelled and owned by the SidecarSet', () => {
+    const revision = newSidecarSetRevision(sidecarSet('agent:1'), 'sidecarset-system', 3);
+    expect(revision.metadata?.labels).toEqual({ 'kruise.io/sidecarset-name': 'log' });
+    expect(revision.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'SidecarSet', name: 'log', uid: 'u1', controller: true });
+    expect(revision.data).toEqual({ spec: { $patch: 'replace', containers: [{ name: 'agent', image: 'agent:1' }] } });
+    expect(revision.revision).toBe(3);
+  });
+
+  it('names a spec the same way every time, and differently for another spec or a collision', () => {
+    expect(revisionName(sidecarSet('agent:1'))).toBe(revisionName(sidecarSet('agent:1')));
+    expect(revisionName(sidecarSet('agent:1'))).not.toBe(revisionName(sidecarSet('agent:2')));
+    expect(revisionName(sidecarSet('agent:1'), 1)).not.toBe(revisionName(sidecarSet('agent:1'), 0));
+    expect(revisionName(sidecarSet('agent:1'))).toMatch(/^log-[bcdfghjklmnpqrstvwxz2456789]{10}$/);
+  });
+
+  it('a change outside the recorded fields (the selector) keeps the same revision', () => {
+    const revision = newSidecarSetRevision(sidecarSet('agent:1'), 'ns', 1);
+    expect(revisionMatches(revision, sidecarSet('agent:1', { selector: { matchLabels: { app: 'b' } } }))).toBe(true);
+  });
+
+  it('finds the current revision and numbers the next one', () => {
+    const plan = planHistory(sidecarSet('agent:2'), history(3), []);
+    expect(plan.current?.revision).toBe(2);
+    expect(plan.nextRevisionNumber).toBe(4);
+    expect(planHistory(sidecarSet('agent:9'), [], []).nextRevisionNumber).toBe(1);
+  });
+
+  it('prunes the oldest revisions beyond revisionHistoryLimit, never the current one', () => {
+    const plan = planHistory(sidecarSet('agent:1', { revisionHistoryLimit: 2 }), history(5), []);
+    expect(plan.current?.revision).toBe(1);
+    expect(plan.prune.map((r) => r.revision)).toEqual([2, 3]);
+  });
+
+  it('keeps a revision a pod still names, and one injectionStrategy pins', () => {
+    const revisions = history(5);
+    const pinned = revisions[1]!.metadata!.name!;
+    const onPod = revisions[2]!.metadata!.name!;
+    const plan = planHistory(
+      sidecarSet('agent:9', { revisionHistoryLimit: 1, injectionStrategy: { revision: { revisionName: pinned } } }),
+      revisions,
+      [podOnRevision(onPod)],
+    );
+    expect(plan.prune.map((r) => r.revision)).toEqual([1, 4]);
+  });
+});
