@@ -1,9 +1,15 @@
-// A realistic mix of SidecarSets: a few select the benchmark pods, most select other apps.
+// A realistic mix of SidecarSets: a few select the benchmark pods, most select other apps. The
+// mix grows by appending, so the first N SidecarSets are the same whatever N the run reaches.
 import type { SidecarSet } from '@sidecarset/api';
 
-export function sidecarSetMix(count: number, matching: number): SidecarSet[] {
+/** Which SidecarSets of the sequence select benchmark pods: 1 of the first 1, 2 of 10, 5 of 100 or more. */
+const MATCHING = [0, 1, 10, 11, 12];
+
+export const matchingCount = (count: number): number => MATCHING.filter((i) => i < count).length;
+
+export function sidecarSetMix(count: number): SidecarSet[] {
   return Array.from({ length: count }, (_, i) => {
-    const matches = i < matching;
+    const matches = MATCHING.includes(i);
     return {
       apiVersion: 'apps.kruise.io/v1alpha1',
       kind: 'SidecarSet',
@@ -25,6 +31,5 @@ export function sidecarSetMix(count: number, matching: number): SidecarSet[] {
   });
 }
 
-/** Labels of a benchmark pod selected by the first `matching` SidecarSets of the mix. */
-export const benchPodLabels = (matching: number): Record<string, string> =>
-  Object.fromEntries([['app', 'bench'], ...Array.from({ length: matching }, (_, i) => [`sidecar-${i}`, 'on'])]);
+/** Labels of a benchmark pod: selected by every matching SidecarSet that exists. */
+export const benchPodLabels = (): Record<string, string> => Object.fromEntries([['app', 'bench'], ...MATCHING.map((i) => [`sidecar-${i}`, 'on'])]);
