@@ -5,4 +5,4 @@ export { KWOK_NODE_LABEL, type KwokOptions } from './kwok.js';
 export { createCertificateAuthority, issueCertificate, type CertificateAuthority, type PemPair } from '@sidecarset/pki';
 export { livePids } from './processes.js';
 export { freePort } from './freePort.js';
-export { registerSidecarsetWebhook, startSidecarsetWebhook, type SidecarsetWebhook } from './sidecarsetWebhook.js';
+export { registerSidecarsetWebhook, startSidecarsetWebhook, type SidecarsetWebhook, type WebhookOptions } from './sidecarsetWebhook.js';

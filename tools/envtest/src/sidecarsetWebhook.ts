@@ -22,22 +22,37 @@ export interface SidecarsetWebhook {
   stop(): Promise<void>;
 }
 
+export interface WebhookOptions {
+  /** Listen here instead of on a free port (to register the configurations first). */
+  port?: number;
+  /** Run with --self-signed: the webhook makes its CA and patches the configurations' caBundle itself. */
+  selfSigned?: boolean;
+  extraArgs?: string[];
+}
+
 /** Starts the webhook; it joins `plane.processes`, so plane.stop() (and Ctrl-C) stop it too. */
-export async function startSidecarsetWebhook(plane: ControlPlane, extraArgs: string[] = []): Promise<SidecarsetWebhook> {
+export async function startSidecarsetWebhook(plane: ControlPlane, options: WebhookOptions = {}): Promise<SidecarsetWebhook> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the webhook first (npx nx build @sidecarset/webhook)`);
-  const port = await freePort();
-  const ca = await createCertificateAuthority('sidecarset-webhook-ca');
-  const serving = await issueCertificate(ca, { commonName: '127.0.0.1', usage: 'server', hosts: ['127.0.0.1'] });
-  const certFile = join(plane.dir, `webhook-${port}.crt`);
-  const keyFile = join(plane.dir, `webhook-${port}.key`);
-  writeFileSync(certFile, serving.certificate);
-  writeFileSync(keyFile, serving.privateKey);
-  const args = [MAIN, '--host=127.0.0.1', `--port=${port}`, `--tls-cert-file=${certFile}`, `--tls-key-file=${keyFile}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system', ...extraArgs];
-  const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, args, join(plane.dir, 'logs'));
+  const port = options.port ?? (await freePort());
+  const common = ['--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
+  let tlsArgs = ['--self-signed', '--tls-host=127.0.0.1'];
+  let caBundle = '';
+  if (!options.selfSigned) {
+    const ca = await createCertificateAuthority('sidecarset-webhook-ca');
+    const serving = await issueCertificate(ca, { commonName: '127.0.0.1', usage: 'server', hosts: ['127.0.0.1'] });
+    const certFile = join(plane.dir, `webhook-${port}.crt`);
+    const keyFile = join(plane.dir, `webhook-${port}.key`);
+    writeFileSync(certFile, serving.certificate);
+    writeFileSync(keyFile, serving.privateKey);
+    tlsArgs = [`--tls-cert-file=${certFile}`, `--tls-key-file=${keyFile}`];
+    caBundle = ca.certificate;
+  }
+  const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, [MAIN, ...common, ...tlsArgs, ...(options.extraArgs ?? [])], join(plane.dir, 'logs'));
   plane.processes.push(webhook);
   const url = `https://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`, ca.certificate, () => webhook.running(), () => logTail(webhook, 40));
-  return { url, caBundle: ca.certificate, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
+  // A self-signed webhook's CA is unknown until it has patched the configurations.
+  await waitReady(`${url}/readyz`, caBundle || undefined, () => webhook.running(), () => logTail(webhook, 40));
+  return { url, caBundle, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
 }
 
 /** Applies deploy/manifests/webhook-configurations.yaml with every clientConfig pointed at `url`. */
@@ -55,12 +70,12 @@ export async function registerSidecarsetWebhook(plane: ControlPlane, url: string
   if (result.code !== 0) throw new Error(`registering the webhook failed: ${result.stderr}`);
 }
 
-async function waitReady(url: string, ca: string, alive: () => boolean, logs: () => string): Promise<void> {
+async function waitReady(url: string, ca: string | undefined, alive: () => boolean, logs: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (!alive()) throw new Error(`webhook exited:\n${logs()}`);
     const status = await new Promise<number>((resolve) => {
-      const req = request(url, { ca, timeout: 1000 }, (res) => {
+      const req = request(url, { ...(ca ? { ca } : { rejectUnauthorized: false }), timeout: 1000 }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
