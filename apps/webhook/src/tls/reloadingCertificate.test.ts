@@ -10,7 +10,7 @@ import { readCertificate, reloadCertificateOnChange } from './reloadingCertifica
 
 const servedSerial = (port: number, ca: string) =>
   new Promise<string>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, ca, path: '/' }, (res) => {
+    const req = request({ host: '127.0.0.1', port, ca, path: '/', agent: false }, (res) => { // a new connection: a new handshake
       resolve((res.socket as TLSSocket).getPeerCertificate().serialNumber);
       res.resume();
     });

@@ -24,15 +24,18 @@ export function reloadCertificateOnChange(
   onReload: (outcome: { ok: true } | { ok: false; error: unknown }) => void,
 ): () => void {
   let current = fingerprint(readCertificate(files));
+  let rejected: string | undefined; // a bad pair is reported once, not at every tick
   const timer = setInterval(() => {
+    let next: string | undefined;
     try {
       const pair = readCertificate(files);
-      const next = fingerprint(pair);
-      if (next === current) return;
+      next = fingerprint(pair);
+      if (next === current || next === rejected) return;
       server.setSecureContext(pair); // throws on a mismatched or half-written pair: keep the old one
       current = next;
       onReload({ ok: true });
     } catch (error) {
+      rejected = next;
       onReload({ ok: false, error });
     }
   }, intervalMs);
