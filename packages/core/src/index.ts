@@ -29,3 +29,5 @@ export * from './validation/index.js';
 export * from './defaults/index.js';
 export { selectorsCanOverlap, selectorsCanAllMatch } from './labels/selectorOverlap.js';
 export { validateLabelSelector } from './labels/validateLabelSelector.js';
+export * from './rollout/index.js';
+export { newSidecarSetRevision, planHistory, revisionData, revisionMatches, revisionName, type HistoryPlan } from './revision/sidecarSetRevision.js';

@@ -6,7 +6,7 @@ import { toKubernetesApiError } from './toKubernetesApiError.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PATCH' | 'POST', path: string, query: Query = {}, body?: unknown, contentType = 'application/json'): Promise<T> {
+export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE', path: string, query: Query = {}, body?: unknown, contentType = 'application/json'): Promise<T> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw toKubernetesApiError(new Error('the kubeconfig has no current cluster'));
   const url = new URL(cluster.server.replace(/\/$/, '') + path);

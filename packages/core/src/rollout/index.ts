@@ -1,0 +1,13 @@
+export { planRollout, type RolloutPlan } from './planRollout.js';
+export { podSidecarStatus, type PodSidecarStatus } from './podSidecarStatus.js';
+export { sidecarSetStatus } from './sidecarSetStatus.js';
+export { podUpgradePatch } from './podUpgradePatch.js';
+export { notUpgradableReason } from './notUpgradableReason.js';
+export { maxUnavailableCount, partitionCount } from './rolloutCounts.js';
+export {
+  encodeInPlaceUpdateStates,
+  parseInPlaceUpdateStates,
+  SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION,
+  type InPlaceUpdateState,
+  type InPlaceUpdateStates,
+} from './inPlaceUpdateState.js';

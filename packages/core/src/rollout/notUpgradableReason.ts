@@ -1,0 +1,119 @@
+// Why a pod's injected sidecars cannot be brought to the SidecarSet in place. The API server lets a
+// running pod change only its containers' images, so OpenKruise upgrades a pod only when the
+// without-image hash recorded on it equals the SidecarSet's (IsSidecarSetUpgradable). When the hashes
+// differ we look at the containers themselves, which names what differs and also accepts pods whose
+// containers do match (a pod injected by OpenKruise records a hash computed over Go's JSON, which is
+// not ours). A pod container is compared with what injection would put there now
+// (sidecarContainerForPod over the SidecarSet as the webhook defaults it), leaving out the image and
+// what injection adds to a container: IS_INJECTED, transferred variables, the variables and mounts
+// shared from app containers, and the defaults the API server gives a pod container.
+import type { Container, Pod, SidecarSet } from '@sidecarset/api';
+import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
+import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
+import { parseSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
+import { SIDECAR_ENV_KEY, sharedVolumeDevices, sharedVolumeMounts } from '../inject/sharedVolumes.js';
+import { sidecarContainerForPod } from '../inject/sidecarContainerForPod.js';
+import { transferredEnv } from '../inject/transferEnv.js';
+import { jsonEqual } from '../patch/jsonEqual.js';
+import { rolloutContext, type RolloutContext, type RolloutSidecar } from './rolloutContext.js';
+
+/** Fields a SidecarSet container has and a pod container does not. */
+const SIDECARSET_ONLY_FIELDS = ['podInjectPolicy', 'upgradeStrategy', 'shareVolumePolicy', 'shareVolumeDevicePolicy', 'transferEnv', 'resourcesPolicy'];
+
+/** undefined when only images differ (or nothing does); otherwise what differs, e.g. "container sidecar1: env differs". */
+export function notUpgradableReason(sidecarSet: SidecarSet, pod: Pod): string | undefined {
+  return notUpgradableReasonWith(rolloutContext(sidecarSet), pod);
+}
+
+export function notUpgradableReasonWith(ctx: RolloutContext, pod: Pod): string | undefined {
+  const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]);
+  if (recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hashWithoutImage) return undefined;
+  return containerDifferences(ctx, pod);
+}
+
+/** The differences between the pod's sidecars and the SidecarSet's, ignoring images; undefined when there are none. */
+export function containerDifferences(ctx: RolloutContext, pod: Pod): string | undefined {
+  const problems: string[] = [];
+  for (const sidecar of ctx.sidecars) {
+    const actual = (pod.spec?.[sidecar.kind] ?? []).find((container) => container.name === sidecar.name);
+    if (!actual) {
+      problems.push(`container ${sidecar.name} is not in the pod (a sidecar is added only when a pod is created)`);
+      continue;
+    }
+    const fields = differingFields(sidecar, actual, pod);
+    if (fields.length > 0) problems.push(`container ${sidecar.name}: ${listing(fields)} ${fields.length === 1 ? 'differs' : 'differ'}`);
+  }
+  for (const name of recordedSidecarList(ctx.name, pod)) {
+    if (!ctx.sidecarNames.has(name)) problems.push(`container ${name} was removed from the SidecarSet (a container cannot be removed from a running pod)`);
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+function recordedSidecarList(name: string, pod: Pod): string[] {
+  const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
+  return recorded.ok ? (recorded.hashes.get(name)?.sidecarList ?? []) : [];
+}
+
+const listing = (fields: string[]): string =>
+  fields.length === 1 ? fields[0]! : `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
+
+function differingFields(sidecar: RolloutSidecar, actual: Container, pod: Pod): string[] {
+  const expected = sidecarContainerForPod(sidecar.spec, pod);
+  // What injection adds without the SidecarSet saying so: dropped from both sides before comparing.
+  const ownEnv = new Set((sidecar.spec.env ?? []).map((env) => env.name));
+  const addedEnv = new Set([SIDECAR_ENV_KEY]);
+  const shared = sharedVolumeMounts(sidecar.spec, pod);
+  for (const env of [...transferredEnv(sidecar.spec.transferEnv, pod), ...shared.env]) if (!ownEnv.has(env.name)) addedEnv.add(env.name);
+  const ownMounts = new Set((sidecar.spec.volumeMounts ?? []).map((mount) => mount.mountPath));
+  const addedMounts = new Set(shared.mounts.map((mount) => mount.mountPath).filter((path) => !ownMounts.has(path)));
+  const ownDevices = new Set((sidecar.spec.volumeDevices ?? []).map((device) => device.devicePath));
+  const addedDevices = new Set(sharedVolumeDevices(sidecar.spec, pod).map((device) => device.devicePath).filter((path) => !ownDevices.has(path)));
+
+  const normalise = (container: Container): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...container };
+    delete out['image'];
+    for (const field of SIDECARSET_ONLY_FIELDS) delete out[field];
+    out['env'] = container.env?.filter((env) => !addedEnv.has(env.name));
+    out['volumeMounts'] = container.volumeMounts?.filter((mount) => !addedMounts.has(mount.mountPath));
+    out['volumeDevices'] = container.volumeDevices?.filter((device) => !addedDevices.has(device.devicePath));
+    return pruneEmpty(withPodDefaults(out)) as Record<string, unknown>;
+  };
+  const want = normalise(expected);
+  const have = normalise(defaultedLikeSidecar(actual));
+  const fields = new Set([...Object.keys(want), ...Object.keys(have)]);
+  return [...fields].filter((field) => !jsonEqual(want[field], have[field])).sort();
+}
+
+/** The pod container with the same defaults the webhook gives a SidecarSet container. */
+function defaultedLikeSidecar(container: Container): Container {
+  return defaultSidecarSet({ spec: { containers: [container] } }).spec.containers![0]!;
+}
+
+/** Defaults the API server adds to a pod container beyond the SidecarSet's: requests from limits, startupProbe. */
+function withPodDefaults(container: Record<string, unknown>): Record<string, unknown> {
+  const resources = container['resources'] as { limits?: Record<string, unknown>; requests?: Record<string, unknown> } | undefined;
+  if (resources?.limits) {
+    const requests = { ...resources.limits, ...resources.requests };
+    container['resources'] = { ...resources, requests };
+  }
+  const startup = container['startupProbe'] as Record<string, unknown> | undefined;
+  if (startup && typeof startup === 'object') {
+    container['startupProbe'] = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...startup };
+  }
+  return container;
+}
+
+/** Drops undefined, empty arrays and empty objects, which read the same as absent. */
+function pruneEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pruneEmpty);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const pruned = pruneEmpty(item);
+    if (pruned === undefined) continue;
+    if (Array.isArray(pruned) && pruned.length === 0) continue;
+    if (typeof pruned === 'object' && pruned !== null && !Array.isArray(pruned) && Object.keys(pruned).length === 0) continue;
+    out[key] = pruned;
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+// One round of a SidecarSet's in-place rollout, as OpenKruise's GetNextUpgradePods plans it, with a
+// reason for every matched pod that is left waiting.
+//  1. Candidates: matched pods not yet updated, selected by updateStrategy.selector (canary), whose
+//     sidecars differ from the SidecarSet only in images, and with no earlier in-place update still
+//     running on a ready sidecar.
+//  2. Order: the default order (unscheduled, pending, not ready first; newer before older), then
+//     priorityStrategy, then scatterStrategy.
+//  3. Cut: at most matched - partition - updated pods, and ready pods only while the updated pods
+//     that are unavailable (sidecars not yet consistent, or pod not ready) stay below maxUnavailable.
+//     A not-ready candidate is updated without using the budget: it is unavailable already.
+// Deliberate differences from OpenKruise: partition counts every pod left on the old revision (Kruise
+// subtracts it from the candidates only, so a canary selector or not-upgradable pods make it keep
+// more than asked); a not-ready candidate placed after the budget ran out (by priority or scatter) is
+// still updated (Kruise stops at the first ready pod over budget).
+import type { Pod, SidecarSet } from '@sidecarset/api';
+import { labelSelectorMatches } from '../labels/labelSelector.js';
+import { comparePriority, priorityKeyFunction } from './priorityOrder.js';
+import { rolloutContext } from './rolloutContext.js';
+import { maxUnavailableCount, partitionCount } from './rolloutCounts.js';
+import { compareDefaultOrder, podOrderKey } from './rolloutOrder.js';
+import { rolloutPods, type RolloutPod } from './rolloutPods.js';
+import { expandScatterTerms, scatterOrder } from './scatterOrder.js';
+import { countRolloutPods } from './sidecarSetStatus.js';
+
+export interface RolloutPlan {
+  matched: number;
+  updated: number;
+  updatedReady: number;
+  ready: number;
+  /** Updated pods whose sidecars are not yet consistent, or that are not ready. */
+  unavailable: number;
+  /** maxUnavailable - unavailable: how many ready pods this round may take down (may be negative). */
+  budget: number;
+  /** "namespace/name" of the pods to update in this round, in order. */
+  next: string[];
+  /**
+   * Every matched pod not yet updated and not in `next`, with why; then the pods the SidecarSet selects
+   * that are not part of the rollout (not injected with it, or no longer active), also with why.
+   */
+  waiting: { pod: string; reason: string }[];
+  /** Matched pods not yet updated whose sidecars differ from the SidecarSet in more than the image. */
+  notUpgradable: { pod: string; reason: string }[];
+}
+
+const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * `pods`: the pods of the namespaces the SidecarSet selects (spec.namespaceSelector is the caller's to
+ * apply); others are ignored. `now` is part of the contract for time-based rules; no rule reads it yet.
+ */
+export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: Date): RolloutPlan {
+  const ctx = rolloutContext(sidecarSet);
+  const { matched, excluded } = rolloutPods(ctx, pods);
+  const counts = countRolloutPods(matched);
+  const strategy = sidecarSet.spec.updateStrategy ?? {};
+  const partition = partitionCount(strategy.partition, counts.matched);
+  const maxUnavailable = maxUnavailableCount(strategy.maxUnavailable, counts.matched);
+  const budget = maxUnavailable - counts.unavailable;
+
+  const next: string[] = [];
+  const waiting: { pod: string; reason: string }[] = [];
+  const notUpgradable: { pod: string; reason: string }[] = [];
+  const candidates: RolloutPod[] = [];
+  const blocked = strategy.type === 'NotUpdate' ? 'updateStrategy.type is NotUpdate' : strategy.paused ? 'rollout paused (updateStrategy.paused)' : undefined;
+
+  for (const entry of matched) {
+    const { state, key } = entry;
+    if (state.updated) continue;
+    if (!state.upgradable) notUpgradable.push({ pod: key, reason: state.reason });
+    if (blocked) waiting.push({ pod: key, reason: blocked });
+    else if (strategy.selector && !labelSelectorMatches(strategy.selector, entry.pod.metadata?.labels)) {
+      waiting.push({ pod: key, reason: 'not selected by updateStrategy.selector (canary)' });
+    } else if (!state.upgradable) {
+      waiting.push({ pod: key, reason: `not upgradable: ${state.reason} (only images can change in place)` });
+    } else if (state.inFlight) {
+      waiting.push({ pod: key, reason: `the previous in-place update of container ${state.inFlight} has not finished (its imageID has not changed)` });
+    } else candidates.push(entry);
+  }
+
+  const allowed = counts.matched - partition - counts.updated;
+  let unavailable = counts.unavailable;
+  let taken = 0;
+  for (const entry of orderCandidates(candidates, matched, sidecarSet)) {
+    if (taken >= allowed) {
+      waiting.push({ pod: entry.key, reason: `partition keeps ${plural(partition, 'pod')} on the old revision` });
+      continue;
+    }
+    if (!entry.state.ready) {
+      next.push(entry.key);
+      taken++;
+      continue;
+    }
+    if (unavailable >= maxUnavailable) {
+      waiting.push({ pod: entry.key, reason: budgetReason(maxUnavailable, counts.unavailable, unavailable - counts.unavailable) });
+      continue;
+    }
+    next.push(entry.key);
+    taken++;
+    unavailable++;
+  }
+  waiting.push(...excluded);
+
+  return {
+    matched: counts.matched,
+    updated: counts.updated,
+    updatedReady: counts.updatedReady,
+    ready: counts.ready,
+    unavailable: counts.unavailable,
+    budget,
+    next,
+    waiting,
+    notUpgradable,
+  };
+}
+
+function budgetReason(maxUnavailable: number, unavailable: number, inRound: number): string {
+  if (unavailable === 0 && inRound === 0) return `maxUnavailable ${maxUnavailable} lets no ready pod be updated`;
+  const parts: string[] = [];
+  if (unavailable > 0) parts.push(`${plural(unavailable, 'updated pod')} not yet ready`);
+  if (inRound > 0) parts.push(`${inRound}${unavailable > 0 ? ' more' : ''} updating in this round`);
+  return `maxUnavailable ${maxUnavailable} reached (${parts.join(', ')})`;
+}
+
+function orderCandidates(candidates: readonly RolloutPod[], matched: readonly RolloutPod[], sidecarSet: SidecarSet): RolloutPod[] {
+  const strategy = sidecarSet.spec.updateStrategy ?? {};
+  const keyed = candidates.map((entry) => ({ entry, order: podOrderKey(entry.pod, entry.key) }));
+  keyed.sort((a, b) => compareDefaultOrder(a.order, b.order));
+  let order = keyed.map(({ entry }) => entry);
+  const priorityOf = priorityKeyFunction(strategy.priorityStrategy);
+  if (priorityOf) {
+    const prioritised = order.map((entry, index) => ({ entry, index, priority: priorityOf(entry.pod.metadata?.labels) }));
+    prioritised.sort((a, b) => comparePriority(a.priority, b.priority) || a.index - b.index);
+    order = prioritised.map(({ entry }) => entry);
+  }
+  const scatter = strategy.scatterStrategy ?? [];
+  if (scatter.length > 0) {
+    const terms = expandScatterTerms(scatter, matched.map((entry) => entry.pod.metadata?.labels));
+    order = scatterOrder(order, (entry) => entry.pod.metadata?.labels, terms);
+  }
+  return order;
+}

@@ -1,0 +1,45 @@
+// What the rollout reads from a SidecarSet, computed once per plan rather than once per pod: its name
+// and hashes, the sidecars that can be updated in place (containers, and initContainers that are
+// native sidecars), the SidecarSet as the webhook defaults it (to compare with injected containers),
+// and the selector scope.
+import type { SidecarContainer, SidecarSet } from '@sidecarset/api';
+import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
+import { currentSidecarSetHash, currentSidecarSetHashWithoutImage, isNativeSidecar } from '../hash/sidecarSetHash.js';
+
+export interface RolloutSidecar {
+  name: string;
+  /** The sidecar with the webhook's defaults applied. */
+  spec: SidecarContainer;
+  /** Where it lives in the pod. */
+  kind: 'containers' | 'initContainers';
+}
+
+export interface RolloutContext {
+  sidecarSet: SidecarSet;
+  name: string;
+  hash: string;
+  hashWithoutImage: string;
+  sidecars: RolloutSidecar[];
+  sidecarNames: ReadonlySet<string>;
+  /** The SidecarSet without namespaceSelector: the caller has already listed pods from the namespaces it selects. */
+  scope: SidecarSet;
+}
+
+export function rolloutContext(sidecarSet: SidecarSet): RolloutContext {
+  const defaulted = defaultSidecarSet(sidecarSet);
+  const sidecars: RolloutSidecar[] = [];
+  for (const spec of defaulted.spec.initContainers ?? []) {
+    if (isNativeSidecar(spec)) sidecars.push({ name: spec.name, spec, kind: 'initContainers' });
+  }
+  for (const spec of defaulted.spec.containers ?? []) sidecars.push({ name: spec.name, spec, kind: 'containers' });
+  const { namespaceSelector: _namespaceSelector, ...scopeSpec } = sidecarSet.spec;
+  return {
+    sidecarSet,
+    name: sidecarSet.metadata?.name ?? '',
+    hash: currentSidecarSetHash(sidecarSet),
+    hashWithoutImage: currentSidecarSetHashWithoutImage(sidecarSet),
+    sidecars,
+    sidecarNames: new Set(sidecars.map((sidecar) => sidecar.name)),
+    scope: { ...sidecarSet, spec: scopeSpec },
+  };
+}
