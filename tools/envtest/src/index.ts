@@ -6,3 +6,4 @@ export { createCertificateAuthority, issueCertificate, type CertificateAuthority
 export { livePids } from './processes.js';
 export { freePort } from './freePort.js';
 export { registerSidecarsetWebhook, startSidecarsetWebhook, type SidecarsetWebhook, type WebhookOptions } from './sidecarsetWebhook.js';
+export { ensureSidecarsetNamespace, SIDECARSET_NAMESPACE, startSidecarsetController, type ControllerOptions, type SidecarsetController } from './sidecarsetController.js';

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from './controlPlane.js';
+import { startSidecarsetController } from './sidecarsetController.js';
 import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
 const SANDBOX_DIR = process.env.SIDECARSET_SANDBOX_DIR ?? join(import.meta.dirname, '../../../.sandbox');
@@ -19,6 +20,8 @@ progress(`control plane ready in ${(plane.startupMs / 1000).toFixed(1)} s; logs 
 const webhook = await startSidecarsetWebhook(plane);
 await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 progress(`webhook serving ${webhook.url} and registered: new pods get their sidecars`);
+await startSidecarsetController(plane, { identity: 'sandbox' });
+progress('controller running: SidecarSet status, revisions and in-place upgrades');
 progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);
 // startControlPlane stops every process on SIGINT/SIGTERM; until then the plane's children keep us alive.

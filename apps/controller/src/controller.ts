@@ -1,0 +1,120 @@
+// The SidecarSet controller: caches filled by informers on every replica (a standby takes over
+// warm), a keyed work queue fed by SidecarSet, Pod and ControllerRevision events, and reconcile
+// workers that run only while this replica holds the leader Lease.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { controllerRevisionInformer, podInformer, sidecarSetInformer, type Informer } from '@sidecarset/api';
+import { SIDECARSET_NAME_LABEL } from '@sidecarset/core';
+import type { Logger } from 'pino';
+import type { ControllerConfig } from './config.js';
+import { apiServerWriter } from './reconcile/clusterWriter.js';
+import { PodsBySidecarSet } from './reconcile/podsBySidecarSet.js';
+import { reconcileSidecarSet } from './reconcile/reconcileSidecarSet.js';
+import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, EventRecorder, LeaderElector, WorkQueue, type ControllerMetrics } from './runtime/index.js';
+
+export interface SidecarSetController {
+  metrics: ControllerMetrics;
+  /** Caches loaded. */
+  ready(): boolean;
+  isLeader(): boolean;
+  /** Starts the caches, then leads (or waits to) and reconciles. Resolves once the caches are loaded. */
+  start(): Promise<void>;
+  /** Finishes in-flight reconciles, releases the Lease, stops the caches. */
+  stop(): Promise<void>;
+  /** Called when leadership is lost: the process should exit so that it starts clean. */
+  onLostLeadership?: () => void;
+}
+
+export function createController(config: ControllerConfig, kubeConfig: KubeConfig, log: Logger): SidecarSetController {
+  const metrics = createControllerMetrics();
+  const onError = (error: unknown) => log.warn({ err: error }, 'watch restarted');
+  const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
+  const pods = podInformer(kubeConfig, {}, { onError });
+  const revisions = controllerRevisionInformer(kubeConfig, config.namespace, { labelSelector: SIDECARSET_NAME_LABEL }, { onError });
+  const informers: Informer<{ metadata?: object }>[] = [sidecarSets, pods, revisions] as never;
+  const index = new PodsBySidecarSet();
+  const queue = new WorkQueue<string>({ hooks: metrics.workQueueHooks('sidecarset') });
+  const writer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
+  const events = new EventRecorder({ sink: apiServerEventSink(kubeConfig), onError: (error) => log.warn({ err: error }, 'event not recorded') });
+  let leading = false;
+  let lostLeadership = false;
+
+  sidecarSets.subscribe((e) => queue.add(e.object.metadata?.name ?? ''));
+  pods.subscribe((e) => index.apply(e).forEach((name) => queue.add(name)));
+  revisions.subscribe((e) => {
+    const owner = e.object.metadata?.labels?.[SIDECARSET_NAME_LABEL];
+    if (owner) queue.add(owner);
+  });
+
+  const reconcile = async (name: string) => {
+    const started = Date.now();
+    const result = await reconcileSidecarSet(name, {
+      sidecarSet: (n) => sidecarSets.get(n),
+      podsOf: (n) => index.podsOf(n),
+      revisions: () => revisions.list(),
+      writer,
+      events,
+      revisionNamespace: config.namespace,
+      now: () => new Date(),
+      blockedAfterMs: config.blockedAfterMs,
+      resyncWhileRollingMs: config.resyncMs,
+    });
+    log.debug({ sidecarSet: name, ms: Date.now() - started, result }, 'reconciled');
+    return result;
+  };
+
+  const lead = async (signal: AbortSignal) => {
+    leading = true;
+    metrics.leader.set({ name: config.leaseName }, 1);
+    log.info({ identity: config.identity }, 'leading: reconciling SidecarSets');
+    for (const s of sidecarSets.list()) queue.add(s.metadata?.name ?? '');
+    signal.addEventListener('abort', () => void queue.shutDown(), { once: true });
+    await queue.run(config.workers, reconcile);
+  };
+
+  const elector = config.leaderElect
+    ? new LeaderElector({
+        lease: apiServerLeaseStore(kubeConfig, config.namespace, config.leaseName),
+        identity: config.identity,
+        leaseDurationMs: config.leaseDurationMs,
+        renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs,
+        onStartedLeading: lead,
+        onStoppedLeading: () => {
+          leading = false;
+          metrics.leader.set({ name: config.leaseName }, 0);
+          if (!stopping) {
+            lostLeadership = true;
+            log.error('lost the leader Lease');
+            controller.onLostLeadership?.();
+          }
+        },
+        onNewLeader: (identity) => log.info({ leader: identity }, 'leader observed'),
+        onError: (error) => log.warn({ err: error }, 'leader election'),
+      })
+    : undefined;
+  let stopping = false;
+  let electing: Promise<void> | undefined;
+
+  const controller: SidecarSetController = {
+    metrics,
+    ready: () => informers.every((i) => i.hasSynced()) && !lostLeadership,
+    isLeader: () => leading,
+    async start() {
+      informers.forEach((i) => i.start());
+      await Promise.all(informers.map((i) => i.waitForSync()));
+      log.info({ sidecarSets: sidecarSets.list().length, pods: pods.list().length }, 'caches loaded');
+      if (elector) electing = elector.run();
+      else void lead(new AbortController().signal);
+    },
+    async stop() {
+      stopping = true;
+      await queue.shutDown();
+      if (elector) {
+        await elector.stop({ release: true });
+        await electing;
+      }
+      await Promise.all(informers.map((i) => i.stop()));
+    },
+  };
+  return controller;
+}

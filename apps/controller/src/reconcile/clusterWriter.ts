@@ -1,0 +1,44 @@
+// Every write the controller makes, in one place: pod upgrades (JSON patch guarded by a
+// resourceVersion test), the pod condition that explains a pod not upgraded, SidecarSet status, and
+// ControllerRevisions. Counted per kind for the "writes per upgraded pod" figure.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { requestJson, SidecarSetClient, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
+
+export const UPGRADABLE_CONDITION = 'SidecarSetUpgradable';
+
+export interface ClusterWriter {
+  patchPod(pod: Pod, patch: JsonPatchOperation[]): Promise<void>;
+  setPodCondition(pod: Pod, condition: { status: 'True' | 'False'; reason: string; message: string }, now: Date): Promise<void>;
+  updateSidecarSetStatus(sidecarSet: SidecarSet, status: SidecarSetStatus): Promise<void>;
+  createRevision(revision: ControllerRevision): Promise<ControllerRevision>;
+  deleteRevision(revision: ControllerRevision): Promise<void>;
+}
+
+export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: string) => void = () => {}): ClusterWriter {
+  const sidecarSets = new SidecarSetClient(kubeConfig);
+  const podPath = (pod: Pod) => `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${pod.metadata?.name}`;
+  return {
+    async patchPod(pod, patch) {
+      countWrite('pod-upgrade');
+      await requestJson(kubeConfig, 'PATCH', podPath(pod), {}, patch, 'application/json-patch+json');
+    },
+    async setPodCondition(pod, condition, now) {
+      countWrite('pod-condition');
+      // Strategic merge: conditions merge by type, so the kubelet's own conditions stay.
+      const body = { status: { conditions: [{ type: UPGRADABLE_CONDITION, ...condition, lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, 'Z') }] } };
+      await requestJson(kubeConfig, 'PATCH', `${podPath(pod)}/status`, {}, body, 'application/strategic-merge-patch+json');
+    },
+    async updateSidecarSetStatus(sidecarSet, status) {
+      countWrite('sidecarset-status');
+      await sidecarSets.updateStatus({ ...sidecarSet, status });
+    },
+    async createRevision(revision) {
+      countWrite('controllerrevision');
+      return requestJson<ControllerRevision>(kubeConfig, 'POST', `/apis/apps/v1/namespaces/${revision.metadata?.namespace}/controllerrevisions`, {}, revision);
+    },
+    async deleteRevision(revision) {
+      countWrite('controllerrevision');
+      await requestJson(kubeConfig, 'DELETE', `/apis/apps/v1/namespaces/${revision.metadata?.namespace}/controllerrevisions/${revision.metadata?.name}`);
+    },
+  };
+}

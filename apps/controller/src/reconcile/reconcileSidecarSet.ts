@@ -1,0 +1,131 @@
+// Level-triggered reconcile of one SidecarSet: read it and its pods from the caches, record its
+// revision history, upgrade the next round of pods in place, explain every pod it will not upgrade,
+// tell people how the rollout goes, and write its status. Safe to run twice and after a crash: every
+// decision is recomputed from what the cluster holds.
+import { isAlreadyExists, isConflict, isInvalid, isNotFound, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
+import { newSidecarSetRevision, planHistory, planRollout, podUpgradePatch, sidecarSetStatus, type RolloutPlan } from '@sidecarset/core';
+import { involvedObjectOf, POD_TYPE, SIDECARSET_TYPE, type EventRecorder } from '../runtime/index.js';
+import type { ReconcileResult } from '../runtime/workQueue.js';
+import { UPGRADABLE_CONDITION, type ClusterWriter } from './clusterWriter.js';
+
+export interface ReconcileDeps {
+  sidecarSet(name: string): SidecarSet | undefined;
+  podsOf(name: string): Pod[];
+  revisions(): ControllerRevision[];
+  writer: ClusterWriter;
+  events: Pick<EventRecorder, 'record'>;
+  /** Namespace of the SidecarSets' ControllerRevisions. */
+  revisionNamespace: string;
+  now(): Date;
+  /** A rollout that makes no progress this long gets a RolloutBlocked event. */
+  blockedAfterMs: number;
+  /** How soon to look again while a rollout is under way (pod events usually come first). */
+  resyncWhileRollingMs: number;
+}
+
+/** Per SidecarSet, when the rollout last moved: progress is what a Blocked event measures. */
+const lastProgress = new Map<string, { updated: number; at: number }>();
+
+export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Promise<ReconcileResult | undefined> {
+  const sidecarSet = deps.sidecarSet(name);
+  if (!sidecarSet) {
+    lastProgress.delete(name);
+    return; // deleted: its revisions go with it (owner references)
+  }
+  const now = deps.now();
+  const pods = deps.podsOf(name);
+  const latestRevision = await syncHistory(sidecarSet, pods, deps);
+
+  const plan = planRollout(sidecarSet, pods, now);
+  const byKey = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
+  let conflicts = 0;
+  for (const key of plan.next) {
+    const pod = byKey.get(key);
+    if (!pod) continue;
+    try {
+      await deps.writer.patchPod(pod, podUpgradePatch(sidecarSet, pod, now));
+    } catch (error) {
+      // Changed or gone since the cache saw it: the next reconcile decides again on fresh data.
+      if (isConflict(error) || isInvalid(error) || isNotFound(error)) conflicts++;
+      else throw error;
+    }
+  }
+  await explainNotUpgradable(sidecarSet, plan, byKey, deps, now);
+  await reportRollout(sidecarSet, plan, latestRevision, deps, now);
+
+  const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision), ...(sidecarSet.status?.collisionCount !== undefined && { collisionCount: sidecarSet.status.collisionCount }) };
+  if (!sameStatus(sidecarSet.status, status)) {
+    try {
+      await deps.writer.updateSidecarSetStatus(sidecarSet, status);
+    } catch (error) {
+      if (isConflict(error)) return { requeue: true };
+      throw error;
+    }
+  }
+  const target = plan.matched - plan.notUpgradable.length;
+  const rolling = plan.next.length > 0 || conflicts > 0 || plan.updated < target;
+  return rolling ? { requeueAfterMs: conflicts > 0 ? 200 : deps.resyncWhileRollingMs } : undefined;
+}
+
+/** Makes sure the current spec has its ControllerRevision and prunes the history; returns its name. */
+async function syncHistory(sidecarSet: SidecarSet, pods: Pod[], deps: ReconcileDeps): Promise<string> {
+  const plan = planHistory(sidecarSet, deps.revisions(), pods);
+  let latest = plan.current?.metadata?.name;
+  if (!latest) {
+    const revision = newSidecarSetRevision(sidecarSet, deps.revisionNamespace, plan.nextRevisionNumber, sidecarSet.status?.collisionCount ?? 0);
+    try {
+      latest = (await deps.writer.createRevision(revision)).metadata?.name;
+    } catch (error) {
+      // Another replica, or this one before a crash, created it already: same name, same spec.
+      if (!isAlreadyExists(error)) throw error;
+      latest = revision.metadata?.name;
+    }
+  }
+  for (const old of plan.prune) {
+    await deps.writer.deleteRevision(old).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+  return latest ?? '';
+}
+
+async function explainNotUpgradable(sidecarSet: SidecarSet, plan: RolloutPlan, pods: Map<string, Pod>, deps: ReconcileDeps, now: Date): Promise<void> {
+  for (const { pod: key, reason } of plan.notUpgradable) {
+    const pod = pods.get(key);
+    if (!pod) continue;
+    const message = `SidecarSet ${sidecarSet.metadata?.name}: ${reason}`;
+    const current = pod.status?.conditions?.find((c) => c.type === UPGRADABLE_CONDITION);
+    if (current?.status === 'False' && current.message === message) continue; // said already
+    await deps.writer.setPodCondition(pod, { status: 'False', reason: 'SidecarNotUpgradable', message }, now).catch((error: unknown) => {
+      if (!isNotFound(error) && !isConflict(error)) throw error;
+    });
+    await deps.events.record(involvedObjectOf(pod, POD_TYPE), 'Warning', 'SidecarNotUpgradable', `${message}; the pod keeps its sidecar until it is recreated`);
+  }
+}
+
+async function reportRollout(sidecarSet: SidecarSet, plan: RolloutPlan, revision: string, deps: ReconcileDeps, now: Date): Promise<void> {
+  const name = sidecarSet.metadata?.name ?? '';
+  const target = sidecarSet.metadata && plan.matched;
+  const object = involvedObjectOf(sidecarSet, SIDECARSET_TYPE);
+  const previous = lastProgress.get(name);
+  if (!previous || previous.updated !== plan.updated || plan.next.length > 0) lastProgress.set(name, { updated: plan.updated, at: now.getTime() });
+  if (plan.next.length > 0) {
+    const reason = sidecarSet.status?.updatedPods === 0 || plan.updated === 0 ? 'RolloutStarted' : 'RolloutProgressed';
+    await deps.events.record(object, 'Normal', reason, `upgrading ${plan.next.length} pod(s) in place to revision ${revision}; ${plan.updated}/${plan.matched} updated before this round`);
+    return;
+  }
+  if (target && plan.updated === plan.matched && plan.unavailable === 0 && (sidecarSet.status?.updatedReadyPods ?? 0) < plan.matched) {
+    await deps.events.record(object, 'Normal', 'RolloutComplete', `all ${plan.matched} matched pods run revision ${revision}`);
+    return;
+  }
+  const stalledFor = now.getTime() - (lastProgress.get(name)?.at ?? now.getTime());
+  const budgetWait = plan.waiting.find((w) => w.reason.startsWith('maxUnavailable'));
+  if (budgetWait && plan.unavailable > 0 && stalledFor >= deps.blockedAfterMs) {
+    await deps.events.record(object, 'Warning', 'RolloutBlocked', `no progress for ${Math.round(stalledFor / 1000)} s: ${budgetWait.reason}`);
+  }
+}
+
+function sameStatus(a: SidecarSet['status'], b: NonNullable<SidecarSet['status']>): boolean {
+  if (!a) return false;
+  return (Object.keys(b) as (keyof typeof b)[]).every((k) => a[k] === b[k]);
+}

@@ -1,0 +1,74 @@
+// Runs the real sidecarset-controller binary (apps/controller/dist/main.js, built by `nx build`)
+// against a control plane, in the sidecarset-system namespace it needs. A path, not a package
+// import: the controller's own tests use this.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ControlPlane } from './controlPlane.js';
+import { logTail, startProcess, type ManagedProcess } from './processes.js';
+
+const MAIN = join(import.meta.dirname, '../../../apps/controller/dist/main.js');
+export const SIDECARSET_NAMESPACE = 'sidecarset-system';
+
+export interface ControllerOptions {
+  /** This replica's name in the leader Lease. */
+  identity?: string;
+  /** Short leader election timings suit tests; the controller's defaults are client-go's. */
+  leaseDurationMs?: number;
+  extraArgs?: string[];
+}
+
+export interface SidecarsetController {
+  process: ManagedProcess;
+  identity: string;
+  logs: () => string;
+  stop(): Promise<void>;
+  /** SIGKILL: no release of the Lease, no finishing of work. */
+  kill(): Promise<void>;
+}
+
+export async function ensureSidecarsetNamespace(plane: ControlPlane): Promise<void> {
+  const existing = await plane.kubectl(['get', 'namespace', SIDECARSET_NAMESPACE]);
+  if (existing.code !== 0) {
+    const created = await plane.kubectl(['create', 'namespace', SIDECARSET_NAMESPACE]);
+    if (created.code !== 0 && !created.stderr.includes('AlreadyExists')) throw new Error(created.stderr);
+  }
+}
+
+let serial = 0;
+
+/** Starts a controller replica; it joins `plane.processes`, so plane.stop() stops it too. */
+export async function startSidecarsetController(plane: ControlPlane, options: ControllerOptions = {}): Promise<SidecarsetController> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the controller first (npx nx build @sidecarset/controller)`);
+  await ensureSidecarsetNamespace(plane);
+  const identity = options.identity ?? `controller-${++serial}`;
+  const lease = options.leaseDurationMs ?? 15_000;
+  const args = [
+    MAIN,
+    `--kubeconfig=${plane.kubeconfigPath}`,
+    `--namespace=${SIDECARSET_NAMESPACE}`,
+    `--identity=${identity}`,
+    '--health-port=0',
+    `--lease-duration-ms=${lease}`,
+    `--renew-deadline-ms=${Math.round(lease * 0.66)}`,
+    `--retry-period-ms=${Math.max(100, Math.round(lease * 0.13))}`,
+    ...(options.extraArgs ?? []),
+  ];
+  const controller = startProcess(`sidecarset-controller-${identity}`, process.execPath, args, join(plane.dir, 'logs'));
+  plane.processes.push(controller);
+  const deadline = Date.now() + 30_000;
+  while (!logTail(controller, 200).includes('caches loaded')) {
+    if (!controller.running()) throw new Error(`controller exited:\n${logTail(controller, 40)}`);
+    if (Date.now() > deadline) throw new Error(`controller did not load its caches in 30 s:\n${logTail(controller, 40)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    process: controller,
+    identity,
+    logs: () => logTail(controller, 400),
+    stop: () => controller.stop(),
+    async kill() {
+      process.kill(controller.pid, 'SIGKILL');
+      await controller.exited;
+    },
+  };
+}
