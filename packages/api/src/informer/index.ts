@@ -1,2 +1,2 @@
-export { Informer, objectKey, type InformerEvent, type InformerOptions, type OpenWatch } from './informer.js';
+export { Informer, objectKey, withoutManagedFields, type InformerEvent, type InformerOptions, type OpenWatch } from './informer.js';
 export { controllerRevisionInformer, namespaceInformer, pathInformer, podInformer, sidecarSetInformer } from './resourceInformers.js';

@@ -21,6 +21,8 @@ export interface InformerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
+  /** Trims each object before it is cached (memory: thousands of pods). */
+  transform?: (object: never) => unknown;
 }
 
 export type OpenWatch<T> = (signal: AbortSignal) => AsyncIterable<WatchEvent<T>>;
@@ -35,7 +37,7 @@ export class Informer<T extends KubernetesObject> {
   private synced = false;
   private running: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
-  private readonly options: Required<Omit<InformerOptions, 'onError'>> & Pick<InformerOptions, 'onError'>;
+  private readonly options: Required<Omit<InformerOptions, 'onError' | 'transform'>> & Pick<InformerOptions, 'onError' | 'transform'>;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -142,7 +144,8 @@ export class Informer<T extends KubernetesObject> {
     }
   }
 
-  private put(key: string, object: T): void {
+  private put(key: string, received: T): void {
+    const object = this.options.transform ? (this.options.transform(received as never) as T) : received;
     const old = this.store.get(key);
     if (old?.metadata?.resourceVersion && old.metadata.resourceVersion === object.metadata?.resourceVersion) return;
     this.store.set(key, object);
@@ -157,4 +160,11 @@ export class Informer<T extends KubernetesObject> {
   private emit(event: InformerEvent<T>): void {
     for (const handler of this.handlers) handler(event);
   }
+}
+
+/** Drops metadata.managedFields, often half of an object's size and never read by Sidecarset. */
+export function withoutManagedFields<T extends { metadata?: { managedFields?: unknown } }>(object: T): T {
+  if (!object.metadata?.managedFields) return object;
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...object, metadata } as T;
 }

@@ -1,0 +1,117 @@
+// Controller benchmark (`npm run bench:controller`): N pods on kwok nodes injected by the real
+// webhook, then one image change at maxUnavailable 10% rolled out by the real controller binary.
+// Prints time to converge, API writes per upgraded pod, controller RSS, and the time of one
+// reconcile of the whole SidecarSet, for 1,000 and 5,000 pods (BENCH_SIZES), so the growth shows.
+// Never fails on a time.
+import type { Pod, SidecarSet } from '@sidecarset/api';
+import { admitSidecarSet, planRollout } from '@sidecarset/core';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { fmt, printTable, rssMiB } from '../stats.ts';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000').split(',').map(Number);
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const IMAGE_V1 = 'registry.example/logger:1.0';
+const IMAGE_V2 = 'registry.example/logger:2.0';
+
+async function kubectlJson<T>(plane: ControlPlane, ...args: string[]): Promise<T> {
+  const { code, stdout, stderr } = await plane.kubectl([...args, '-o', 'json']);
+  if (code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${stderr}`);
+  return JSON.parse(stdout) as T;
+}
+
+const sidecarReadyOn = (pods: Pod[], image: string) =>
+  pods.filter((p) => p.status?.containerStatuses?.some((s) => s.name === 'logger' && s.image === image && s.ready) && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function metricValue(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+async function controllerMetrics(logs: string): Promise<string> {
+  const line = logs.split('\n').find((l) => l.includes('health server listening')) ?? '';
+  const port = /"port":(\d+)/.exec(line)?.[1];
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  return response.text();
+}
+
+async function runSize(pods: number) {
+  progress(`--- ${pods} pods: control plane with 10 kwok nodes`);
+  const plane = await startControlPlane({ kwok: { nodes: 10 }, log: progress });
+  try {
+    const webhook = await startSidecarsetWebhook(plane);
+    await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
+    const controller = await startSidecarsetController(plane, { identity: 'bench' });
+    const sidecarSet: SidecarSet = {
+      apiVersion: 'apps.kruise.io/v1alpha1',
+      kind: 'SidecarSet',
+      metadata: { name: 'logger' },
+      spec: {
+        selector: { matchLabels: { app: 'bench' } },
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '10%' },
+        containers: [{ name: 'logger', image: IMAGE_V1, volumeMounts: [{ name: 'logs', mountPath: '/var/log/app' }] }],
+        volumes: [{ name: 'logs', emptyDir: {} }],
+      },
+    };
+    await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
+    await plane.kubectl(['create', 'namespace', 'bench']);
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'bench', namespace: 'bench' },
+      spec: {
+        replicas: pods,
+        selector: { matchLabels: { app: 'bench' } },
+        template: { metadata: { labels: { app: 'bench' }, annotations: { 'sidecarset.dev/kwok-restart-delay': '1s' } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } },
+      },
+    };
+    const createdAt = Date.now();
+    await plane.kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
+    await waitFor(`${pods} ready pods with the v1 sidecar`, async () => sidecarReadyOn((await kubectlJson<{ items: Pod[] }>(plane, 'get', 'pods', '-n', 'bench')).items, IMAGE_V1) === pods, 1_800_000);
+    progress(`${pods} pods ready in ${((Date.now() - createdAt) / 1000).toFixed(0)} s`);
+    await waitFor('status: all matched', async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods, 300_000);
+
+    // One reconcile's pure part, on this very snapshot with the new image: what planRollout costs.
+    const snapshot = (await kubectlJson<{ items: Pod[] }>(plane, 'get', 'pods', '-n', 'bench')).items;
+    const stored = await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger');
+    const changed = admitSidecarSet({ ...stored, spec: { ...stored.spec, containers: [{ ...stored.spec.containers![0]!, image: IMAGE_V2 }] } });
+    const planTimes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      planRollout(changed, snapshot, new Date());
+      planTimes.push(performance.now() - started);
+    }
+    planTimes.sort((a, b) => a - b);
+
+    const writesBefore = metricValue(await controllerMetrics(controller.logs()), 'sidecarset_pod_writes_total', 'kind="pod-upgrade"');
+    const reconcilesBefore = await controllerMetrics(controller.logs());
+    const rolloutStarted = Date.now();
+    await plane.kubectl(['patch', 'sidecarset', 'logger', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: IMAGE_V2 }])]);
+    await waitFor(`${pods} pods on v2`, async () => sidecarReadyOn((await kubectlJson<{ items: Pod[] }>(plane, 'get', 'pods', '-n', 'bench')).items, IMAGE_V2) === pods, 1_800_000);
+    const convergeSeconds = (Date.now() - rolloutStarted) / 1000;
+    const metricsAfter = await controllerMetrics(controller.logs());
+    const upgradeWrites = metricValue(metricsAfter, 'sidecarset_pod_writes_total', 'kind="pod-upgrade"') - writesBefore;
+    const conditionWrites = metricValue(metricsAfter, 'sidecarset_pod_writes_total', 'kind="pod-condition"');
+    const reconciles = metricValue(metricsAfter, 'controller_runtime_reconcile_total', 'result="success"') - metricValue(reconcilesBefore, 'controller_runtime_reconcile_total', 'result="success"');
+    const rss = rssMiB(controller.process.pid);
+    return { pods, convergeSeconds, writesPerPod: (upgradeWrites + conditionWrites) / pods, upgradeWrites, reconciles, rss, planMedianMs: planTimes[5]! };
+  } finally {
+    await plane.stop();
+  }
+}
+
+const rows: (string | number)[][] = [];
+for (const size of SIZES) {
+  const r = await runSize(size);
+  rows.push([r.pods, fmt(r.convergeSeconds, 1), fmt(r.writesPerPod, 2), r.upgradeWrites, r.reconciles, fmt(r.rss, 1), fmt(r.planMedianMs, 1)]);
+  progress(JSON.stringify(r));
+}
+console.log('\nImage change rolled out in place at maxUnavailable 10% (kwok: 1 s container restart)');
+printTable(['pods', 'converge s', 'pod writes / upgraded pod', 'upgrade patches', 'reconciles', 'controller RSS MiB', 'planRollout ms (median of 10)'], rows);
