@@ -76,7 +76,10 @@ async function runSize(pods: number) {
     await plane.kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
     await waitFor(`${pods} ready pods with the v1 sidecar`, async () => sidecarReadyOn((await kubectlJson<{ items: Pod[] }>(plane, 'get', 'pods', '-n', 'bench')).items, IMAGE_V1) === pods, 1_800_000);
     progress(`${pods} pods ready in ${((Date.now() - createdAt) / 1000).toFixed(0)} s`);
-    await waitFor('status: all matched', async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods, 300_000);
+    await waitFor('status: all matched', async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods, 300_000).catch(async (error: Error) => {
+      const status = (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status;
+      throw new Error(`${error.message}: status ${JSON.stringify(status)}; controller running: ${controller.process.running()}\n${controller.logs().split('\n').slice(-15).join('\n')}`);
+    });
 
     // One reconcile's pure part, on this very snapshot with the new image: what planRollout costs.
     const snapshot = (await kubectlJson<{ items: Pod[] }>(plane, 'get', 'pods', '-n', 'bench')).items;
@@ -99,7 +102,8 @@ async function runSize(pods: number) {
     const metricsAfter = await controllerMetrics(controller.logs());
     const upgradeWrites = metricValue(metricsAfter, 'sidecarset_pod_writes_total', 'kind="pod-upgrade"') - writesBefore;
     const conditionWrites = metricValue(metricsAfter, 'sidecarset_pod_writes_total', 'kind="pod-condition"');
-    const reconciles = metricValue(metricsAfter, 'controller_runtime_reconcile_total', 'result="success"') - metricValue(reconcilesBefore, 'controller_runtime_reconcile_total', 'result="success"');
+    const allResults = (text: string) => ['success', 'error', 'requeue', 'requeue_after'].reduce((sum, r) => sum + metricValue(text, 'controller_runtime_reconcile_total', `result="${r}"`), 0);
+    const reconciles = allResults(metricsAfter) - allResults(reconcilesBefore);
     const rss = rssMiB(controller.process.pid);
     return { pods, convergeSeconds, writesPerPod: (upgradeWrites + conditionWrites) / pods, upgradeWrites, reconciles, rss, planMedianMs: planTimes[5]! };
   } finally {

@@ -25,7 +25,7 @@ export interface SidecarSetController {
 }
 
 export function createController(config: ControllerConfig, kubeConfig: KubeConfig, log: Logger): SidecarSetController {
-  const metrics = createControllerMetrics();
+  const metrics = createControllerMetrics({ defaultMetrics: true }); // heap and RSS for operators
   const onError = (error: unknown) => log.warn({ err: error }, 'watch restarted');
   const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
   const pods = podInformer(kubeConfig, {}, { onError, transform: withoutManagedFields });

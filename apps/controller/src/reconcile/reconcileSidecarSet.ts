@@ -23,6 +23,17 @@ export interface ReconcileDeps {
   resyncWhileRollingMs: number;
 }
 
+/** Pod patches in flight at once: a round of hundreds of pods should not wait for each in turn. */
+const PATCH_CONCURRENCY = 16;
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** Per SidecarSet, when the rollout last moved: progress is what a Blocked event measures. */
 const lastProgress = new Map<string, { updated: number; at: number }>();
 
@@ -39,9 +50,7 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   const plan = planRollout(sidecarSet, pods, now);
   const byKey = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
   let conflicts = 0;
-  for (const key of plan.next) {
-    const pod = byKey.get(key);
-    if (!pod) continue;
+  const upgrade = async (pod: Pod) => {
     try {
       await deps.writer.patchPod(pod, podUpgradePatch(sidecarSet, pod, now));
     } catch (error) {
@@ -49,7 +58,8 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
       if (isConflict(error) || isInvalid(error) || isNotFound(error)) conflicts++;
       else throw error;
     }
-  }
+  };
+  await inParallel(plan.next.flatMap((key) => byKey.get(key) ?? []), PATCH_CONCURRENCY, upgrade);
   await explainNotUpgradable(sidecarSet, plan, byKey, deps, now);
   await reportRollout(sidecarSet, plan, latestRevision, deps, now);
 
