@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // sidecarset-webhook: loads its caches from watches, then serves admission over HTTPS until SIGTERM.
-import type { Server } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
 import { loadKubeConfig } from '@sidecarset/api';
 import { informerCaches } from './caches.js';
 import { USAGE, parseWebhookConfig } from './config.js';
@@ -33,7 +33,7 @@ if (selfSigned) {
     app.log.info({ configuration: name, webhooks: patched }, 'caBundle patched');
   }
 } else {
-  reloadCertificateOnChange(app.server as Server, { certFile: config.certFile!, keyFile: config.keyFile! }, config.certReloadIntervalMs, (outcome) =>
+  reloadCertificateOnChange(app.server as unknown as TlsServer, { certFile: config.certFile!, keyFile: config.keyFile! }, config.certReloadIntervalMs, (outcome) =>
     outcome.ok ? app.log.info('serving certificate reloaded') : app.log.error({ err: outcome.error }, 'serving certificate reload failed; keeping the old one'),
   );
 }

@@ -2,7 +2,7 @@
 // files in place). Polls the content: inotify misses the symlink swaps kubelet does for Secrets.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
 
 export interface CertificateFiles {
   certFile: string;
@@ -18,7 +18,7 @@ const fingerprint = (pair: { cert: string; key: string }): string => createHash(
 
 /** Watches the files and swaps the server's certificate when both read back as a new pair. */
 export function reloadCertificateOnChange(
-  server: Server,
+  server: Pick<TlsServer, 'setSecureContext'>, // HTTPS and HTTP/2 secure servers both are TLS servers
   files: CertificateFiles,
   intervalMs: number,
   onReload: (outcome: { ok: true } | { ok: false; error: unknown }) => void,
