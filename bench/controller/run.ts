@@ -31,7 +31,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 }
 
 function metricValue(text: string, name: string, labels: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(labels));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
@@ -48,7 +48,8 @@ async function runSize(pods: number) {
   try {
     const webhook = await startSidecarsetWebhook(plane);
     await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
-    const controller = await startSidecarsetController(plane, { identity: 'bench' });
+    const nodeOptions = process.env.BENCH_CONTROLLER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions });
     const sidecarSet: SidecarSet = {
       apiVersion: 'apps.kruise.io/v1alpha1',
       kind: 'SidecarSet',
@@ -105,7 +106,8 @@ async function runSize(pods: number) {
     const allResults = (text: string) => ['success', 'error', 'requeue', 'requeue_after'].reduce((sum, r) => sum + metricValue(text, 'controller_runtime_reconcile_total', `result="${r}"`), 0);
     const reconciles = allResults(metricsAfter) - allResults(reconcilesBefore);
     const rss = rssMiB(controller.process.pid);
-    return { pods, convergeSeconds, writesPerPod: (upgradeWrites + conditionWrites) / pods, upgradeWrites, reconciles, rss, planMedianMs: planTimes[5]! };
+    const heapMiB = metricValue(metricsAfter, 'nodejs_heap_size_used_bytes', '') / 2 ** 20;
+    return { pods, convergeSeconds, writesPerPod: (upgradeWrites + conditionWrites) / pods, upgradeWrites, reconciles, rss, heapMiB, planMedianMs: planTimes[5]! };
   } finally {
     await plane.stop();
   }
@@ -114,8 +116,9 @@ async function runSize(pods: number) {
 const rows: (string | number)[][] = [];
 for (const size of SIZES) {
   const r = await runSize(size);
-  rows.push([r.pods, fmt(r.convergeSeconds, 1), fmt(r.writesPerPod, 2), r.upgradeWrites, r.reconciles, fmt(r.rss, 1), fmt(r.planMedianMs, 1)]);
+  rows.push([r.pods, fmt(r.convergeSeconds, 1), fmt(r.writesPerPod, 2), r.upgradeWrites, r.reconciles, fmt(r.rss, 1), fmt(r.heapMiB, 1), fmt(r.planMedianMs, 1)]);
   progress(JSON.stringify(r));
 }
 console.log('\nImage change rolled out in place at maxUnavailable 10% (kwok: 1 s container restart)');
-printTable(['pods', 'converge s', 'pod writes / upgraded pod', 'upgrade patches', 'reconciles', 'controller RSS MiB', 'planRollout ms (median of 10)'], rows);
+console.log(`controller Node.js flags: ${process.env.BENCH_CONTROLLER_NODE_OPTIONS || '(none)'}`);
+printTable(['pods', 'converge s', 'pod writes / upgraded pod', 'upgrade patches', 'reconciles', 'controller RSS MiB', 'heap used MiB', 'planRollout ms (median of 10)'], rows);

@@ -15,6 +15,8 @@ export interface ControllerOptions {
   /** Short leader election timings suit tests; the controller's defaults are client-go's. */
   leaseDurationMs?: number;
   extraArgs?: string[];
+  /** Node.js flags, e.g. --max-old-space-size=160 (what a Deployment would put in NODE_OPTIONS). */
+  nodeOptions?: string[];
 }
 
 export interface SidecarsetController {
@@ -43,6 +45,7 @@ export async function startSidecarsetController(plane: ControlPlane, options: Co
   const identity = options.identity ?? `controller-${++serial}`;
   const lease = options.leaseDurationMs ?? 15_000;
   const args = [
+    ...(options.nodeOptions ?? []),
     MAIN,
     `--kubeconfig=${plane.kubeconfigPath}`,
     `--namespace=${SIDECARSET_NAMESPACE}`,
