@@ -107,6 +107,7 @@ async function runSize(pods: number) {
     const reconciles = allResults(metricsAfter) - allResults(reconcilesBefore);
     const rss = rssMiB(controller.process.pid);
     const heapMiB = metricValue(metricsAfter, 'nodejs_heap_size_used_bytes', '') / 2 ** 20;
+    progress(`controller memory: heap total ${fmt(metricValue(metricsAfter, 'nodejs_heap_size_total_bytes', '') / 2 ** 20, 1)} MiB, external ${fmt(metricValue(metricsAfter, 'nodejs_external_memory_bytes', '') / 2 ** 20, 1)} MiB, RSS ${fmt(metricValue(metricsAfter, 'process_resident_memory_bytes', '') / 2 ** 20, 1)} MiB`);
     return { pods, convergeSeconds, writesPerPod: (upgradeWrites + conditionWrites) / pods, upgradeWrites, reconciles, rss, heapMiB, planMedianMs: planTimes[5]! };
   } finally {
     await plane.stop();
