@@ -6,10 +6,11 @@ import { Command, Option } from 'commander';
 import { injectDocument } from '../inject/injectDocument.js';
 import { documentLocation, fieldErrorsAt, formatInputError, type InputError } from '../inject/inputErrors.js';
 import { loadSidecarSetSources } from '../inject/loadSidecarSetSources.js';
-import { fileSystemReader, ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
+import { ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
 import { namespaceLabelsFor, parseNamespaceLabelsFlag } from '../inject/namespaceLabels.js';
 import { renderOutput, type OutputFormat } from '../inject/renderOutput.js';
 import { isObject } from '../inject/workloadTemplates.js';
+import { processInput, processOutput } from '../processIo.js';
 
 export interface InjectOptions {
   filename: string;
@@ -130,13 +131,4 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
   return 0;
 }
 
-const processIo: InjectIo = {
-  files: fileSystemReader,
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
+const processIo: InjectIo = { ...processInput, ...processOutput };

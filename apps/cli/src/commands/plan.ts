@@ -9,9 +9,10 @@ import { clusterErrorMessage } from '../cluster/clusterErrorMessage.js';
 import { connectCluster, loadClusterApi, type ClusterFlags } from '../cluster/connectCluster.js';
 import { listInjectedPods } from '../cluster/listInjectedPods.js';
 import { formatInputError, type InputError } from '../inject/inputErrors.js';
-import { fileSystemReader, ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
+import { ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
 import { loadPlanSidecarSet, parsePlanPods } from '../plan/loadPlanFiles.js';
 import { planReport, renderPlan, type PlanFormat } from '../plan/planReport.js';
+import { processInput, processOutput } from '../processIo.js';
 
 export interface PlanOptions extends ClusterFlags {
   sidecarset?: string;
@@ -137,14 +138,4 @@ async function readCluster(name: string, flags: ClusterFlags, io: PlanIo): Promi
   }
 }
 
-const processIo: PlanIo = {
-  files: fileSystemReader,
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  now: () => new Date(),
-};
+const processIo: PlanIo = { ...processInput, ...processOutput, now: () => new Date() };

@@ -6,6 +6,7 @@ import { clusterErrorMessage } from '../cluster/clusterErrorMessage.js';
 import { connectCluster, loadClusterApi, type ClusterFlags } from '../cluster/connectCluster.js';
 import { renderOutput } from '../inject/renderOutput.js';
 import { renderStatusTable } from '../status/statusTable.js';
+import { processOutput } from '../processIo.js';
 
 export type StatusFormat = 'table' | 'json' | 'yaml';
 
@@ -91,7 +92,4 @@ export async function runStatus(name: string | undefined, options: StatusOptions
   return 0;
 }
 
-const processIo: StatusIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
+const processIo: StatusIo = processOutput;

@@ -115,7 +115,6 @@ async function explainNotUpgradable(sidecarSet: SidecarSet, plan: RolloutPlan, p
 
 async function reportRollout(sidecarSet: SidecarSet, plan: RolloutPlan, revision: string, deps: ReconcileDeps, now: Date): Promise<void> {
   const name = sidecarSet.metadata?.name ?? '';
-  const target = sidecarSet.metadata && plan.matched;
   const object = involvedObjectOf(sidecarSet, SIDECARSET_TYPE);
   const previous = lastProgress.get(name);
   if (!previous || previous.updated !== plan.updated || plan.next.length > 0) lastProgress.set(name, { updated: plan.updated, at: now.getTime() });
@@ -124,7 +123,8 @@ async function reportRollout(sidecarSet: SidecarSet, plan: RolloutPlan, revision
     await deps.events.record(object, 'Normal', reason, `upgrading ${plan.next.length} pod(s) in place to revision ${revision}; ${plan.updated}/${plan.matched} updated before this round`);
     return;
   }
-  if (target && plan.updated === plan.matched && plan.unavailable === 0 && (sidecarSet.status?.updatedReadyPods ?? 0) < plan.matched) {
+  // Once, when the status written so far had not yet seen every pod updated and ready.
+  if (plan.matched > 0 && plan.updated === plan.matched && plan.unavailable === 0 && (sidecarSet.status?.updatedReadyPods ?? 0) < plan.matched) {
     await deps.events.record(object, 'Normal', 'RolloutComplete', `all ${plan.matched} matched pods run revision ${revision}`);
     return;
   }
