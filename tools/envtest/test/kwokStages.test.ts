@@ -139,7 +139,9 @@ describe('kwok stages', () => {
     const first = pods[0]!;
     expect(status(first, 'nginx').imageID).toMatch(/^docker\.io\/library\/nginx@sha256:/);
     expect(status(first, 'proxy').imageID).toMatch(/^example\.com\/proxy@sha256:/);
-    expect(new Set(pods.map((p) => p.status?.podIP)).size).toBe(3);
+    // kwok draws pod IPs per node from one shared range (our nodes have no podCIDR), so two pods on
+    // different nodes may get the same one: assert each has an address, not that they differ.
+    for (const p of pods) expect(p.status?.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
     await kubectl(['scale', '-n', NS, 'deployment/web', '--replicas=1']);
     await eventually(async () => {

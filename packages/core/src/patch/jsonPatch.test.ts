@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { jsonPatch } from './jsonPatch.js';
 import { applyMergePatch } from './mergePatch.js';
 
+const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+const hasProtoKey = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (Object.hasOwn(value, '__proto__') || Object.values(value).some(hasProtoKey));
+
 const apply = (from: unknown, ops: ReturnType<typeof jsonPatch>): unknown =>
   jsonpatch.applyPatch(structuredClone(from), structuredClone(ops) as jsonpatch.Operation[], true, false, false).newDocument; // keys like __proto__ are data here
 
@@ -63,7 +68,11 @@ describe('jsonPatch', () => {
     })).v;
     fc.assert(
       fc.property(fc.oneof(json, small), fc.oneof(json, small), (from, to) => {
-        expect(apply(from, jsonPatch(from, to))).toEqual(to);
+        // A JavaScript object cannot get an own "__proto__" by assignment, which is how the applier
+        // writes; no Kubernetes key can be "__proto__" (keys start alphanumeric).
+        fc.pre(!hasProtoKey(from) && !hasProtoKey(to));
+        // Compared as JSON, what goes on the wire: JSON has no -0 (fast-check generates it).
+        expect(asJson(apply(from, jsonPatch(from, to)))).toEqual(asJson(to));
       }),
       { numRuns: 1500 },
     );
