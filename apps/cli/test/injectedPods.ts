@@ -32,3 +32,21 @@ export function runningAndReadyStatus(pod: Pod): NonNullable<Pod['status']> {
     })),
   };
 }
+
+/** Why a pod waits in the fixtures' first round: maxUnavailable 2 is taken by the round itself. */
+export const BUDGET_REASON = 'maxUnavailable 2 reached (2 updating in this round)';
+
+/** `plan -o json` for the fixtures (5 pods on log-agent 1.0, the SidecarSet at 1.1, maxUnavailable 2). */
+export const FIRST_ROUND_PLAN = {
+  matched: 5,
+  updated: 0,
+  updatedReady: 0,
+  unavailable: 0,
+  budget: 2,
+  next: ['shop/web-1', 'shop/web-2'],
+  waiting: [
+    { pod: 'shop/web-3', reason: BUDGET_REASON },
+    { pod: 'shop/web-4', reason: BUDGET_REASON },
+    { pod: 'shop/web-5', reason: BUDGET_REASON },
+  ],
+};
