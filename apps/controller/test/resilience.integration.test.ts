@@ -49,12 +49,14 @@ describe('controller resilience', () => {
     let controller = await startSidecarsetController(plane, { identity: 'crashy', leaseDurationMs: 2000 });
     const { namespace, selector, total } = await setup('crash', 12, { maxUnavailable: 2 });
     const watcher = watchUnavailability(plane, namespace, selector, LOGGER_IMAGE_V2);
+    await watcher.synced();
     await setImage('crash', LOGGER_IMAGE_V2);
     await eventually(() => podsOf(plane, namespace, selector), (p) => withImage(p, LOGGER_IMAGE_V2) >= 4, 60_000, 'the rollout under way');
     await controller.kill();
     controller = await startSidecarsetController(plane, { identity: 'crashy', leaseDurationMs: 2000 });
     await eventually(() => podsOf(plane, namespace, selector), (p) => updatedReady(p, LOGGER_IMAGE_V2) === total, 120_000, 'all pods on v2 after the restart');
-    const { max } = await watcher.stop();
+    const { max, seenUnavailable } = await watcher.stop();
+    expect(seenUnavailable.size).toBe(total);
     expect(max).toBeLessThanOrEqual(2);
     await controller.stop();
   }, 180_000);

@@ -1,6 +1,6 @@
 // Shared pieces of the rollout suites: a SidecarSet and Deployments to roll out, readers of what the
 // API server holds, and a watcher of unavailability during a rollout.
-import type { Pod, SidecarSet } from '@sidecarset/api';
+import { pathInformer, type Pod, type SidecarSet } from '@sidecarset/api';
 import type { ControlPlane } from '@sidecarset/envtest';
 
 export const LOGGER_IMAGE_V1 = 'registry.example/logger:1.0';
@@ -76,26 +76,27 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
   return value;
 }
 
-/** Samples pods every 100 ms until stopped; records the largest number of unavailable updated pods. */
+/**
+ * Watches the pods (a real watch, so no state change is missed between samples) and evaluates the
+ * budget after every event: the largest number of unavailable updated pods at any moment, and which
+ * pods were ever seen in that state (each pod upgraded in place passes through it).
+ */
 export function watchUnavailability(plane: ControlPlane, namespace: string, selector: string, image: string) {
+  const informer = pathInformer<Pod>(plane.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, { labelSelector: selector });
   let max = 0;
-  let samples = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const pods = await podsOf(plane, namespace, selector).catch(() => undefined);
-      if (pods) {
-        max = Math.max(max, unavailableUpdated(pods, image));
-        samples++;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const seenUnavailable = new Set<string>();
+  informer.subscribe(() => {
+    const pods = informer.list().filter((p) => !p.metadata?.deletionTimestamp);
+    const unavailable = pods.filter((p) => unavailableUpdated([p], image) === 1);
+    max = Math.max(max, unavailable.length);
+    for (const pod of unavailable) seenUnavailable.add(pod.metadata?.name ?? '');
+  });
+  informer.start();
   return {
+    synced: () => informer.waitForSync(),
     async stop() {
-      running = false;
-      await loop;
-      return { max, samples };
+      await informer.stop();
+      return { max, seenUnavailable };
     },
   };
 }

@@ -6,6 +6,7 @@
 //   empty). The older shape, a map from name to the hash string, is still read.
 
 import { goJsonString } from '../hash/goJson.js';
+import { memoizeByString } from '../util/memoizeByString.js';
 
 export interface SidecarSetUpgradeSpec {
   /** RFC 3339 to the second, as metav1.Time writes it; null for the zero time. */
@@ -102,3 +103,7 @@ export const parseInjectedList = (value: string | undefined): string[] =>
 
 /** kruise.io/sidecarset-injected-list for a set of names: sorted, de-duplicated, comma-joined. */
 export const formatInjectedList = (names: Iterable<string>): string => [...new Set(names)].sort(byteOrder).join(',');
+
+/** parseSidecarSetHashes for readers that never change the result (the rollout planner), memoized. */
+export const readSidecarSetHashes: (value: string | undefined) => ReturnType<typeof parseSidecarSetHashes> = memoizeByString(parseSidecarSetHashes);
+

@@ -10,7 +10,7 @@
 import type { Container, Pod, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
 import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
-import { parseSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
+import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
 import { SIDECAR_ENV_KEY, sharedVolumeDevices, sharedVolumeMounts } from '../inject/sharedVolumes.js';
 import { sidecarContainerForPod } from '../inject/sidecarContainerForPod.js';
 import { transferredEnv } from '../inject/transferEnv.js';
@@ -26,9 +26,25 @@ export function notUpgradableReason(sidecarSet: SidecarSet, pod: Pod): string | 
 }
 
 export function notUpgradableReasonWith(ctx: RolloutContext, pod: Pod): string | undefined {
-  const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]);
+  const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]);
   if (recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hashWithoutImage) return undefined;
-  return containerDifferences(ctx, pod);
+  return rememberedDifferences(ctx, pod);
+}
+
+/**
+ * Pods from an informer's cache are replaced on change, never modified, and the planner looks at
+ * every pod on every pass: a pod object's differences from one set of sidecars are computed once.
+ */
+const differencesByPod = new WeakMap<Pod, Map<string, string | undefined>>();
+
+function rememberedDifferences(ctx: RolloutContext, pod: Pod): string | undefined {
+  let known = differencesByPod.get(pod);
+  if (known?.has(ctx.sidecarsKey)) return known.get(ctx.sidecarsKey);
+  const differences = containerDifferences(ctx, pod);
+  if (!known) differencesByPod.set(pod, (known = new Map()));
+  if (known.size > 4) known.clear(); // a few SidecarSet specs at a time, not every one ever seen
+  known.set(ctx.sidecarsKey, differences);
+  return differences;
 }
 
 /** The differences between the pod's sidecars and the SidecarSet's, ignoring images; undefined when there are none. */
@@ -50,7 +66,7 @@ export function containerDifferences(ctx: RolloutContext, pod: Pod): string | un
 }
 
 function recordedSidecarList(name: string, pod: Pod): string[] {
-  const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
+  const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
   return recorded.ok ? (recorded.hashes.get(name)?.sidecarList ?? []) : [];
 }
 

@@ -10,7 +10,7 @@
 import type { ContainerStatus, Pod, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION } from '../annotations.js';
 import { parseImageReference } from '../defaults/imagePullPolicy.js';
-import { parseSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
+import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
 import {
   parseInPlaceUpdateStates,
   recordedImageID,
@@ -43,7 +43,7 @@ export function podSidecarStatus(sidecarSet: SidecarSet, pod: Pod): PodSidecarSt
 }
 
 export function podRolloutState(ctx: RolloutContext, pod: Pod): PodRolloutState {
-  const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
+  const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
   const updated = recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hash;
   const states = parseInPlaceUpdateStates(pod.metadata?.annotations?.[SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]);
   let consistent = true;

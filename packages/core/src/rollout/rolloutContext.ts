@@ -21,6 +21,8 @@ export interface RolloutContext {
   hashWithoutImage: string;
   sidecars: RolloutSidecar[];
   sidecarNames: ReadonlySet<string>;
+  /** The name and sidecars as JSON: what a pod's differences from them are remembered under. */
+  sidecarsKey: string;
   /** The SidecarSet without namespaceSelector: the caller has already listed pods from the namespaces it selects. */
   scope: SidecarSet;
 }
@@ -40,6 +42,7 @@ export function rolloutContext(sidecarSet: SidecarSet): RolloutContext {
     hashWithoutImage: currentSidecarSetHashWithoutImage(sidecarSet),
     sidecars,
     sidecarNames: new Set(sidecars.map((sidecar) => sidecar.name)),
+    sidecarsKey: JSON.stringify([sidecarSet.metadata?.name ?? '', sidecars]),
     scope: { ...sidecarSet, spec: scopeSpec },
   };
 }
