@@ -2,8 +2,8 @@
 // warm), a keyed work queue fed by SidecarSet, Pod and ControllerRevision events, and reconcile
 // workers that run only while this replica holds the leader Lease.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { controllerRevisionInformer, podInformer, sidecarSetInformer, withoutManagedFields, type Informer } from '@sidecarset/api';
-import { SIDECARSET_NAME_LABEL } from '@sidecarset/core';
+import { controllerRevisionInformer, podInformer, sidecarSetInformer, type Informer } from '@sidecarset/api';
+import { rolloutPodView, SIDECARSET_NAME_LABEL } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import type { ControllerConfig } from './config.js';
 import { apiServerWriter } from './reconcile/clusterWriter.js';
@@ -28,7 +28,7 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   const metrics = createControllerMetrics({ defaultMetrics: true }); // heap and RSS for operators
   const onError = (error: unknown) => log.warn({ err: error }, 'watch restarted');
   const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
-  const pods = podInformer(kubeConfig, {}, { onError, transform: withoutManagedFields });
+  const pods = podInformer(kubeConfig, {}, { onError, transform: rolloutPodView }); // only what the rollout reads: thousands of pods
   const revisions = controllerRevisionInformer(kubeConfig, config.namespace, { labelSelector: SIDECARSET_NAME_LABEL }, { onError });
   const informers: Informer<{ metadata?: object }>[] = [sidecarSets, pods, revisions] as never;
   const index = new PodsBySidecarSet();

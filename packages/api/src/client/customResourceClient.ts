@@ -10,6 +10,7 @@ import { apiVersionOf, collectionPath, type ResourceType } from './resourceType.
 import { resumableWatch, type WatchSource } from './resumableWatch.js';
 import { toKubernetesApiError } from './toKubernetesApiError.js';
 import type { WatchEvent } from './watchEvent.js';
+import { pooledApiClient } from './connectionPool.js';
 
 /** The wire shape every Kubernetes object shares. */
 export interface KubernetesObject {
@@ -74,7 +75,7 @@ export class CustomResourceClient<T extends KubernetesObject, L extends Kubernet
     readonly resource: ResourceType,
   ) {
     try {
-      this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+      this.api = pooledApiClient(kubeConfig, CustomObjectsApi);
     } catch (e) {
       throw toKubernetesApiError(e);
     }

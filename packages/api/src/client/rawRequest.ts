@@ -1,7 +1,8 @@
 // Requests by path with the KubeConfig's credentials, returning the wire JSON untouched. The typed
 // core APIs of client-node turn timestamps into Date objects; the injection core wants the wire shape.
-import { ApiException, HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { authorizeRequest } from './connectionPool.js';
 import { toKubernetesApiError } from './toKubernetesApiError.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -12,14 +13,13 @@ export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PA
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
   try {
-    const context = new RequestContext(url.toString(), HttpMethod[method]);
-    await kubeConfig.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
+    const authorized = await authorizeRequest(kubeConfig, url, method);
+    const headers: Record<string, string> = { ...authorized.headers, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = contentType;
     const response = await fetch(url, {
       method,
       headers,
-      dispatcher: context.getDispatcher() as never,
+      dispatcher: authorized.dispatcher as never,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();

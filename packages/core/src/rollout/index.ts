@@ -3,6 +3,7 @@ export { podSidecarStatus, type PodSidecarStatus } from './podSidecarStatus.js';
 export { sidecarSetStatus } from './sidecarSetStatus.js';
 export { podUpgradePatch } from './podUpgradePatch.js';
 export { notUpgradableReason } from './notUpgradableReason.js';
+export { rolloutPodView } from './rolloutPodView.js';
 export { maxUnavailableCount, partitionCount } from './rolloutCounts.js';
 export {
   encodeInPlaceUpdateStates,

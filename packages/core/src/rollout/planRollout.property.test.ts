@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { labelSelectorMatches } from '../labels/labelSelector.js';
 import { planRollout } from './planRollout.js';
 import { podSidecarStatus } from './podSidecarStatus.js';
+import { podUpgradePatch } from './podUpgradePatch.js';
+import { rolloutPodView } from './rolloutPodView.js';
+import { sidecarSetStatus } from './sidecarSetStatus.js';
 import { partitionCount } from './rolloutCounts.js';
 import { makePod, makeSidecarSet, NOW, patched, previousRevision, restarted } from './rolloutFixtures.test-util.js';
 
@@ -120,6 +123,40 @@ describe('planRollout properties', () => {
         const shuffled = [...pods].sort((a, b) => ((hash(a.metadata!.name!) ^ seed) >>> 0) - ((hash(b.metadata!.name!) ^ seed) >>> 0));
         const sorted = (plan: ReturnType<typeof planRollout>) => ({ ...plan, waiting: [...plan.waiting].sort((x, y) => x.pod.localeCompare(y.pod)), notUpgradable: [...plan.notUpgradable].sort((x, y) => x.pod.localeCompare(y.pod)) });
         expect(sorted(planRollout(set, shuffled, NOW))).toEqual(sorted(planRollout(set, pods, NOW)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('rolloutPodView', () => {
+  /** What a pod from the API server carries beyond the fixtures: never read by the rollout. */
+  const withServerFields = (pod: Pod): Pod => ({
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      annotations: { ...pod.metadata?.annotations, 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Pod"}' },
+      managedFields: [{ manager: 'kubelet', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: {} }],
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'u' }],
+    },
+    spec: { ...pod.spec!, volumes: [{ name: 'token', projected: { sources: [] } }], tolerations: [{ key: 'k', operator: 'Exists' }] },
+    status: {
+      ...pod.status,
+      podIP: '10.0.0.1',
+      containerStatuses: pod.status?.containerStatuses?.map((s) => ({ ...s, containerID: 'containerd://1', state: { running: { startedAt: '2025-01-01T00:00:00Z' } } })),
+    },
+  });
+
+  it('gives the same plan, status and upgrade patches as the whole pod', () => {
+    fc.assert(
+      fc.property(scenario, ({ pods: specs, strategy: s }) => {
+        const set = makeSidecarSet({ strategy: s });
+        const pods = specs.map(buildPod).map(withServerFields);
+        const views = pods.map(rolloutPodView);
+        expect(views.every((v) => v.metadata?.managedFields === undefined && v.spec?.volumes === undefined)).toBe(true);
+        expect(planRollout(set, views, NOW)).toEqual(planRollout(set, pods, NOW));
+        expect(sidecarSetStatus(set, views, 'rev')).toEqual(sidecarSetStatus(set, pods, 'rev'));
+        pods.forEach((pod, i) => expect(podUpgradePatch(set, views[i]!, NOW)).toEqual(podUpgradePatch(set, pod, NOW)));
       }),
       { numRuns: 60 },
     );
