@@ -5,10 +5,12 @@
 // Never fails on a time.
 import type { Pod, SidecarSet } from '@sidecarset/api';
 import { admitSidecarSet, planRollout } from '@sidecarset/core';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { fmt, printTable, rssMiB } from '../stats.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000').split(',').map(Number);
+/** As deployed (deploy/manifests/controller.yaml's NODE_OPTIONS) unless BENCH_CONTROLLER_NODE_OPTIONS says otherwise. */
+const NODE_OPTIONS = process.env.BENCH_CONTROLLER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? deployedNodeOptions('controller.yaml', 'controller');
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const IMAGE_V1 = 'registry.example/logger:1.0';
 const IMAGE_V2 = 'registry.example/logger:2.0';
@@ -48,8 +50,7 @@ async function runSize(pods: number) {
   try {
     const webhook = await startSidecarsetWebhook(plane);
     await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
-    const nodeOptions = process.env.BENCH_CONTROLLER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions });
+    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions: NODE_OPTIONS });
     const sidecarSet: SidecarSet = {
       apiVersion: 'apps.kruise.io/v1alpha1',
       kind: 'SidecarSet',
@@ -121,5 +122,5 @@ for (const size of SIZES) {
   progress(JSON.stringify(r));
 }
 console.log('\nImage change rolled out in place at maxUnavailable 10% (kwok: 1 s container restart)');
-console.log(`controller Node.js flags: ${process.env.BENCH_CONTROLLER_NODE_OPTIONS || '(none)'}`);
+console.log(`controller Node.js flags: ${NODE_OPTIONS.join(' ') || '(none)'}${process.env.BENCH_CONTROLLER_NODE_OPTIONS === undefined ? ' (deploy/manifests/controller.yaml)' : ' (BENCH_CONTROLLER_NODE_OPTIONS)'}`);
 printTable(['pods', 'converge s', 'pod writes / upgraded pod', 'upgrade patches', 'reconciles', 'controller RSS MiB', 'heap used MiB', 'planRollout ms (median of 10)'], rows);

@@ -7,3 +7,4 @@ export { livePids } from './processes.js';
 export { freePort } from './freePort.js';
 export { registerSidecarsetWebhook, startSidecarsetWebhook, type SidecarsetWebhook, type WebhookOptions } from './sidecarsetWebhook.js';
 export { ensureSidecarsetNamespace, SIDECARSET_NAMESPACE, startSidecarsetController, type ControllerOptions, type SidecarsetController } from './sidecarsetController.js';
+export { deployedNodeOptions } from './deployedNodeOptions.js';

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { deployedNodeOptions } from './deployedNodeOptions.js';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
 
 const MAIN = join(import.meta.dirname, '../../../apps/controller/dist/main.js');
@@ -15,7 +16,7 @@ export interface ControllerOptions {
   /** Short leader election timings suit tests; the controller's defaults are client-go's. */
   leaseDurationMs?: number;
   extraArgs?: string[];
-  /** Node.js flags, e.g. --max-old-space-size=160 (what a Deployment would put in NODE_OPTIONS). */
+  /** Node.js flags; by default the NODE_OPTIONS of deploy/manifests/controller.yaml (its heap limits). */
   nodeOptions?: string[];
 }
 
@@ -45,7 +46,7 @@ export async function startSidecarsetController(plane: ControlPlane, options: Co
   const identity = options.identity ?? `controller-${++serial}`;
   const lease = options.leaseDurationMs ?? 15_000;
   const args = [
-    ...(options.nodeOptions ?? []),
+    ...(options.nodeOptions ?? deployedNodeOptions('controller.yaml', 'controller')),
     MAIN,
     `--kubeconfig=${plane.kubeconfigPath}`,
     `--namespace=${SIDECARSET_NAMESPACE}`,
