@@ -2,6 +2,7 @@
 // sidecarset-webhook: loads its caches from watches, then serves admission over HTTPS until SIGTERM.
 import type { Server as TlsServer } from 'node:tls';
 import { loadKubeConfig } from '@sidecarset/api';
+import { pino } from 'pino';
 import { informerCaches } from './caches.js';
 import { USAGE, parseWebhookConfig } from './config.js';
 import { createWebhookMetrics } from './metrics.js';
@@ -20,8 +21,11 @@ try {
 const kubeConfig = loadKubeConfig({ ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) });
 const selfSigned = config.selfSigned ? await createSelfSignedCertificate(config.tlsHosts) : undefined;
 const tls = selfSigned ?? readCertificate({ certFile: config.certFile!, keyFile: config.keyFile! });
+// Written off the request path: a synchronous write per admission line stalls the event
+// loop whenever the reader of stdout is slow. pino flushes what is left on exit.
+const logDestination = pino.destination({ dest: 1, sync: false });
 const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') });
-const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel }, tls: { key: tls.key, cert: tls.cert } });
+const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert } });
 
 await app.listen({ host: config.host, port: config.port });
 if (selfSigned) {

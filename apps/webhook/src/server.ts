@@ -1,6 +1,7 @@
 // The webhook's HTTP application: every route group, on HTTPS when given a key and certificate.
 // Tests build it without TLS and drive it with app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
@@ -15,7 +16,7 @@ export interface WebhookServerOptions {
   caches: WebhookCaches;
   metrics?: WebhookMetrics;
   /** pino options (a stream lets tests read the log), or false for silence. */
-  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  logger?: boolean | { level?: string; stream?: DestinationStream };
   tls?: { key: string; cert: string };
   now?: () => Date;
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { deployedNodeOptions } from './deployedNodeOptions.js';
 import { freePort } from './freePort.js';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
 import { createCertificateAuthority, issueCertificate } from '@sidecarset/pki';
@@ -28,6 +29,8 @@ export interface WebhookOptions {
   /** Run with --self-signed: the webhook makes its CA and patches the configurations' caBundle itself. */
   selfSigned?: boolean;
   extraArgs?: string[];
+  /** Node.js flags; by default the NODE_OPTIONS of deploy/manifests/webhook.yaml. */
+  nodeOptions?: string[];
 }
 
 /** Starts the webhook; it joins `plane.processes`, so plane.stop() (and Ctrl-C) stop it too. */
@@ -47,7 +50,7 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
     tlsArgs = [`--tls-cert-file=${certFile}`, `--tls-key-file=${keyFile}`];
     caBundle = ca.certificate;
   }
-  const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, [MAIN, ...common, ...tlsArgs, ...(options.extraArgs ?? [])], join(plane.dir, 'logs'));
+  const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, [...(options.nodeOptions ?? deployedNodeOptions('webhook.yaml', 'webhook')), MAIN, ...common, ...tlsArgs, ...(options.extraArgs ?? [])], join(plane.dir, 'logs'));
   plane.processes.push(webhook);
   const url = `https://127.0.0.1:${port}`;
   // A self-signed webhook's CA is unknown until it has patched the configurations.
