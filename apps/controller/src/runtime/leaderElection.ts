@@ -161,7 +161,10 @@ export class LeaderElector {
       const remaining = lastRenew + this.renewDeadlineMs - this.clock.now();
       if (remaining <= 0) return;
       if (await this.attempt(remaining, stop)) lastRenew = this.clock.now();
-      else if (lastRenew + this.renewDeadlineMs <= this.clock.now()) return;
+      else if (lastRenew + this.renewDeadlineMs <= this.clock.now()) {
+        if (!stop.aborted) this.options.onError?.(new Error(`could not renew the lease for ${this.renewDeadlineMs} ms (renew deadline); stepping down`));
+        return;
+      }
     }
   }
 
