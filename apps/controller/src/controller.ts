@@ -11,6 +11,9 @@ import { PodsBySidecarSet } from './reconcile/podsBySidecarSet.js';
 import { reconcileSidecarSet } from './reconcile/reconcileSidecarSet.js';
 import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, EventRecorder, LeaderElector, WorkQueue, type ControllerMetrics } from './runtime/index.js';
 
+/** How long pod events gather before the SidecarSets they touch are reconciled. */
+const POD_EVENT_BATCH_MS = 500;
+
 export interface SidecarSetController {
   metrics: ControllerMetrics;
   /** Caches loaded. */
@@ -39,7 +42,9 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   let lostLeadership = false;
 
   sidecarSets.subscribe((e) => queue.add(e.object.metadata?.name ?? ''));
-  pods.subscribe((e) => index.apply(e).forEach((name) => queue.add(name)));
+  // A pod event asks for a reconcile a moment later, so that a storm of pod events (a Deployment of
+  // thousands scaling up) costs one reconcile of all their pods per moment, not one per event.
+  pods.subscribe((e) => index.apply(e).forEach((name) => queue.addAfter(name, POD_EVENT_BATCH_MS)));
   revisions.subscribe((e) => {
     const owner = e.object.metadata?.labels?.[SIDECARSET_NAME_LABEL];
     if (owner) queue.add(owner);

@@ -8,7 +8,7 @@ import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } 
 import { currentSidecarSetHash, currentSidecarSetHashWithoutImage, safeEncodeString } from '../hash/sidecarSetHash.js';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from '../defaults/defaultSidecarSet.js';
 import { goJsonStringify } from '../hash/goJson.js';
-import { parseSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
+import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
 import { RECORDED_SPEC_FIELDS } from './restoreSidecarSetFromRevision.js';
 import { SIDECARSET_NAME_LABEL } from './resolveInjectionRevision.js';
 
@@ -76,7 +76,7 @@ export function planHistory(sidecarSet: SidecarSet, revisions: readonly Controll
   const nextRevisionNumber = own.length ? Number(own[own.length - 1]!.revision) + 1 : 1;
   const inUse = new Set<string>();
   for (const pod of pods) {
-    const recorded = parseSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
+    const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
     const entry = recorded.ok ? recorded.hashes.get(name) : undefined;
     if (entry?.controllerRevision) inUse.add(entry.controllerRevision);
   }
