@@ -76,10 +76,7 @@ async function runSize(pods: number) {
   try {
     const webhook = await startSidecarsetWebhook(plane);
     await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
-    // One replica without leader election: while 5,000 pods are created on this 2-core machine, lease
-    // renewals have been seen to take seconds and a leader to step down (and exit, for its Deployment
-    // to restart it), which would end the run; this bench measures the rollout.
-    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions: NODE_OPTIONS, extraArgs: ['--leader-elect=false'] });
+    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions: NODE_OPTIONS });
     const controllerMetrics = metricsReader(controller.logs());
     const sidecarSet: SidecarSet = {
       apiVersion: 'apps.kruise.io/v1alpha1',
