@@ -57,4 +57,13 @@ export async function runSeed002Demo(kubectl: Kubectl, say: (line: string) => vo
     'the in-place upgrade of sidecar1',
   );
   say(`demo: upgraded in place, same pod: ${upgraded} (name=image/restarts/ready)`);
+  // The controller writes status a moment after the pod events that move it.
+  const after = await until(
+    kubectl,
+    ['get', 'sidecarset', 'test-sidecarset', '-o', 'jsonpath={.status.updatedPods} {.status.updatedReadyPods} {.status.observedGeneration}'],
+    (out) => out.startsWith('1 1 ') && !out.endsWith(` ${generation}`),
+    'SidecarSet status after the upgrade',
+  );
+  const [updatedAfter, updatedReady, generationAfter] = after.split(' ');
+  say(`demo: SidecarSet status: updatedPods ${updatedAfter}, updatedReadyPods ${updatedReady}, observedGeneration ${generationAfter}`);
 }
