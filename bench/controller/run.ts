@@ -106,7 +106,8 @@ async function runSize(pods: number) {
     const deploymentReady = async () => (await kubectlJson<{ status?: { readyReplicas?: number } }>(plane, 'get', 'deployment', 'bench', '-n', 'bench')).status?.readyReplicas === pods;
     await waitForPods(plane, `${pods} ready pods with the v1 sidecar`, deploymentReady, (list) => sidecarReadyOn(list, IMAGE_V1) === pods, 1_800_000);
     progress(`${pods} pods ready in ${((Date.now() - createdAt) / 1000).toFixed(0)} s`);
-    await waitFor('status: all matched', async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods, 300_000).catch(async (error: Error) => {
+    const statusSaysDone = async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods;
+    await waitFor('status: all matched', statusSaysDone, 300_000).catch(async (error: Error) => {
       const status = (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status;
       throw new Error(`${error.message}: status ${JSON.stringify(status)}; controller running: ${controller.process.running()}\n${controller.logs().split('\n').slice(-15).join('\n')}`);
     });
@@ -129,7 +130,6 @@ async function runSize(pods: number) {
     const writesBefore = metricValue(metricsBefore, 'sidecarset_pod_writes_total', 'kind="pod-upgrade"');
     const rolloutStarted = Date.now();
     await plane.kubectl(['patch', 'sidecarset', 'logger', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: IMAGE_V2 }])]);
-    const statusSaysDone = async () => (await kubectlJson<SidecarSet>(plane, 'get', 'sidecarset', 'logger')).status?.updatedReadyPods === pods;
     await waitForPods(plane, `${pods} pods on v2`, statusSaysDone, (list) => sidecarReadyOn(list, IMAGE_V2) === pods, 1_800_000);
     const convergeSeconds = (Date.now() - rolloutStarted) / 1000;
     const metricsAfter = await controllerMetrics();

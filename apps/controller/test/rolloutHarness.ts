@@ -54,10 +54,11 @@ const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Re
 const sidecarImage = (pod: Pod) => pod.spec?.containers.find((c) => c.name === 'logger')?.image;
 const sidecarStatus = (pod: Pod) => pod.status?.containerStatuses?.find((s) => s.name === 'logger');
 
-/** Pods moved to `image` whose sidecar is not yet running it ready: what maxUnavailable bounds. */
-export function unavailableUpdated(pods: Pod[], image: string): number {
-  return pods.filter((p) => sidecarImage(p) === image && (!isReady(p) || sidecarStatus(p)?.image !== image || !sidecarStatus(p)?.ready)).length;
-}
+/** A pod moved to `image` whose sidecar is not yet running it ready: what maxUnavailable bounds. */
+const isUnavailableUpdated = (pod: Pod, image: string): boolean =>
+  sidecarImage(pod) === image && (!isReady(pod) || sidecarStatus(pod)?.image !== image || !sidecarStatus(pod)?.ready);
+
+export const unavailableUpdated = (pods: Pod[], image: string): number => pods.filter((p) => isUnavailableUpdated(p, image)).length;
 
 export const updatedReady = (pods: Pod[], image: string): number =>
   pods.filter((p) => sidecarImage(p) === image && isReady(p) && sidecarStatus(p)?.image === image && sidecarStatus(p)?.ready).length;
@@ -87,7 +88,7 @@ export function watchUnavailability(plane: ControlPlane, namespace: string, sele
   const seenUnavailable = new Set<string>();
   informer.subscribe(() => {
     const pods = informer.list().filter((p) => !p.metadata?.deletionTimestamp);
-    const unavailable = pods.filter((p) => unavailableUpdated([p], image) === 1);
+    const unavailable = pods.filter((p) => isUnavailableUpdated(p, image));
     max = Math.max(max, unavailable.length);
     for (const pod of unavailable) seenUnavailable.add(pod.metadata?.name ?? '');
   });

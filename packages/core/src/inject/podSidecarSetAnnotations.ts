@@ -106,4 +106,3 @@ export const formatInjectedList = (names: Iterable<string>): string => [...new S
 
 /** parseSidecarSetHashes for readers that never change the result (the rollout planner), memoized. */
 export const readSidecarSetHashes: (value: string | undefined) => ReturnType<typeof parseSidecarSetHashes> = memoizeByString(parseSidecarSetHashes);
-
