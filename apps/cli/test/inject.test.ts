@@ -244,8 +244,8 @@ describe.concurrent('inject: bad input exits 1, prints nothing on stdout and eve
       'a pinned revision that is not there',
       ['-f', 'pod-and-deployment.yaml', '--sidecarsets', 'invalid/pinned-missing-revision.yaml'],
       [
-        'error: pod-and-deployment.yaml: document 1 (Pod nginx): spec.injectionStrategy.revision.revisionName: SidecarSet "pinned": ControllerRevision "pinned-7c9d8f6b5" not found',
-        'error: pod-and-deployment.yaml: document 2 (Deployment web): spec.injectionStrategy.revision.revisionName: SidecarSet "pinned": ControllerRevision "pinned-7c9d8f6b5" not found',
+        'error: pod-and-deployment.yaml: document 1 (Pod nginx): spec.injectionStrategy.revision.revisionName: SidecarSet "pinned" pins injection to ControllerRevision "pinned-7c9d8f6b5", which does not exist',
+        'error: pod-and-deployment.yaml: document 2 (Deployment web): spec.injectionStrategy.revision.revisionName: SidecarSet "pinned" pins injection to ControllerRevision "pinned-7c9d8f6b5", which does not exist',
       ],
     ],
     [

@@ -10,12 +10,15 @@ import {
   type InformerOptions,
   type SidecarSet,
 } from '@sidecarset/api';
+import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
 
 export interface WebhookCaches {
   ready(): boolean;
   sidecarSets(): SidecarSet[];
   /** Labels of a namespace, or undefined when it is not (yet) known. */
   namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** Reads a namespace the watch has not delivered yet from the API server. */
+  lookupNamespaceLabels(namespace: string): Promise<NamespaceLookupResult>;
   revisions(): ControllerRevision[];
 }
 
@@ -30,10 +33,12 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
   // Only SidecarSet revisions: the controller labels them with the SidecarSet's name.
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);
   const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions] as never;
+  const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
   return {
     ready: () => all.every((i) => i.hasSynced()),
     sidecarSets: () => sidecarSets.list(),
     namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
+    lookupNamespaceLabels: lookup,
     revisions: () => revisions.list(),
     async start() {
       all.forEach((i) => i.start());
@@ -51,6 +56,7 @@ export function staticCaches(contents: { sidecarSets?: SidecarSet[]; namespaces?
     ready: () => true,
     sidecarSets: () => contents.sidecarSets ?? [],
     namespaceLabels: (name) => contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name },
+    lookupNamespaceLabels: (name) => Promise.resolve({ ok: true, labels: contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name } }),
     revisions: () => contents.revisions ?? [],
   };
 }

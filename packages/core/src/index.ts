@@ -1,6 +1,8 @@
 export * from './annotations.js';
-export { injectPod, sidecarListOf, type InjectionContext, type InjectionResult, type SkippedSidecarSet } from './inject/injectPod.js';
+export { injectPod, sidecarListOf, type InjectionContext, type InjectionError, type InjectionResult, type SkipCode, type SkippedSidecarSet } from './inject/injectPod.js';
 export { sidecarContainerForPod } from './inject/sidecarContainerForPod.js';
+export { podShapeErrors } from './inject/podShape.js';
+export { checkJsonTextBudget, parseJsonWithinBudget, ANNOTATION_JSON_BUDGET, type JsonBudget, type JsonBudgetCheck } from './util/jsonTextBudget.js';
 export { isInjectedContainer, SIDECAR_ENV_KEY } from './inject/sharedVolumes.js';
 export {
   encodeSidecarSetHashes,

@@ -3,7 +3,7 @@
 // template's labels, and only the template changes; a List has each item injected; anything else is
 // returned as it is.
 import { fieldPath, type ControllerRevision, type FieldError, type Pod, type PodTemplateSpec, type SidecarSet } from '@sidecarset/api/offline';
-import { injectPod } from '@sidecarset/core';
+import { injectPod, type InjectionError } from '@sidecarset/core';
 import type { Labels } from './namespaceLabels.js';
 import { injectionTarget, isObject, withValueAt } from './workloadTemplates.js';
 
@@ -72,12 +72,14 @@ function podAsTemplate(pod: Pod, template: PodTemplateSpec): PodTemplateSpec {
 }
 
 /**
- * injectPod reports the pod's own fields under `metadata` (its sidecarset annotations): those are placed
- * where the pod sits in the document (`items[1].spec.template.metadata...`). Its other errors are fields
- * of the SidecarSet its reason names (`spec.injectionStrategy.revision.revisionName: SidecarSet "x": ...`).
+ * injectPod's errors without a `sidecarSet` are fields of the pod (a container name that clashes with a
+ * sidecar): those are placed where the pod sits in the document (`items[1].spec.template.spec...`).
+ * The others are fields of the SidecarSet their reason names (`spec.injectionStrategy.revision.revisionName`).
  */
-function located(error: FieldError, podAt: readonly (string | number)[]): FieldError {
-  return /^metadata\b/.test(error.path) && podAt.length > 0 ? { ...error, path: `${fieldPath(podAt)}.${error.path}` } : error;
+function located(error: InjectionError, podAt: readonly (string | number)[]): FieldError {
+  const { sidecarSet, ...fieldError } = error;
+  if (sidecarSet !== undefined || podAt.length === 0) return fieldError;
+  return { ...fieldError, path: `${fieldPath(podAt)}.${error.path}` };
 }
 
 function namespaceOf(document: Record<string, unknown>): string | undefined {

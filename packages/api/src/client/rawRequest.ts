@@ -7,7 +7,15 @@ import { toKubernetesApiError } from './toKubernetesApiError.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE', path: string, query: Query = {}, body?: unknown, contentType = 'application/json'): Promise<T> {
+export async function requestJson<T>(
+  kubeConfig: KubeConfig,
+  method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  query: Query = {},
+  body?: unknown,
+  contentType = 'application/json',
+  signal?: AbortSignal,
+): Promise<T> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw toKubernetesApiError(new Error('the kubeconfig has no current cluster'));
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
@@ -20,6 +28,7 @@ export async function requestJson<T>(kubeConfig: KubeConfig, method: 'GET' | 'PA
       method,
       headers,
       dispatcher: authorized.dispatcher as never,
+      ...(signal ? { signal } : {}),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();

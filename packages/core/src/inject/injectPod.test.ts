@@ -278,7 +278,7 @@ describe('injectPod: annotations', () => {
     const set = sidecarSet('b-set', {}, { status: { matchedPods: 0, updatedPods: 0, readyPods: 0, latestRevision: 'b-set-abc' } });
     const result = run(pod({}, { annotations: { [INJECTED_LIST_ANNOTATION]: 'z-old' } }), [set, sidecarSet('a-set')]);
     const annotations = result.pod.metadata!.annotations!;
-    expect(annotations[INJECTED_LIST_ANNOTATION]).toBe('a-set,b-set,z-old');
+    expect(annotations[INJECTED_LIST_ANNOTATION]).toBe('a-set,b-set');
     expect(annotations[SIDECARSET_HASH_ANNOTATION]).toBe(
       `{"a-set":{"updateTimestamp":"2024-05-01T10:00:00Z","hash":"${sidecarSetHash(sidecarSet('a-set'))}","sidecarSetName":"a-set","sidecarList":["a-set-c"]},` +
         `"b-set":{"updateTimestamp":"2024-05-01T10:00:00Z","hash":"${sidecarSetHash(set)}","sidecarSetName":"b-set","sidecarList":["b-set-c"],"controllerRevision":"b-set-abc"}}`,
@@ -299,18 +299,25 @@ describe('injectPod: annotations', () => {
     expect(JSON.parse(annotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]!).s.hash).toBe('h2');
   });
 
-  it('keeps entries of other SidecarSets, including the older name -> hash shape', () => {
-    const result = run(pod({}, { annotations: { [SIDECARSET_HASH_ANNOTATION]: '{"old":"abc"}' } }), [sidecarSet('s')]);
-    expect(JSON.parse(result.pod.metadata!.annotations![SIDECARSET_HASH_ANNOTATION]!).old).toEqual({
-      updateTimestamp: null, hash: 'abc', sidecarSetName: 'old', sidecarList: null,
-    });
+  it('drops entries the pod brought for SidecarSets that are not injected now', () => {
+    const result = run(pod({}, { annotations: { [SIDECARSET_HASH_ANNOTATION]: '{"old":"abc"}', [INJECTED_LIST_ANNOTATION]: 'old' } }), [sidecarSet('s')]);
+    const annotations = result.pod.metadata!.annotations!;
+    expect(Object.keys(JSON.parse(annotations[SIDECARSET_HASH_ANNOTATION]!))).toEqual(['s']);
+    expect(annotations[INJECTED_LIST_ANNOTATION]).toBe('s');
   });
 
-  it('an unreadable hash annotation is an error naming the annotation', () => {
+  it('an unreadable hash annotation the pod brought is replaced, not an error', () => {
     const result = run(pod({}, { annotations: { [SIDECARSET_HASH_ANNOTATION]: 'not json' } }), [sidecarSet('s')]);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]!.path).toBe('metadata.annotations[kruise.io/sidecarset-hash]');
-    expect(result.patch).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(JSON.parse(result.pod.metadata!.annotations![SIDECARSET_HASH_ANNOTATION]!).s.hash).toBe(sidecarSetHash(sidecarSet('s')));
+  });
+
+  it("keeps the pod's updateTimestamp only for an entry identical in everything else", () => {
+    const first = run(pod(), [sidecarSet('s')]).pod;
+    const again = run(first, [sidecarSet('s')], { ...ctx, now: '2030-01-01T00:00:00Z' }).pod;
+    expect(JSON.parse(again.metadata!.annotations![SIDECARSET_HASH_ANNOTATION]!).s.updateTimestamp).toBe('2024-05-01T10:00:00Z');
+    const forged = run(pod({}, { annotations: { [SIDECARSET_HASH_ANNOTATION]: '{"s":{"updateTimestamp":"2001-01-01T00:00:00Z","hash":"forged","sidecarSetName":"s","sidecarList":["s-c"]}}' } }), [sidecarSet('s')]).pod;
+    expect(JSON.parse(forged.metadata!.annotations![SIDECARSET_HASH_ANNOTATION]!).s).toMatchObject({ updateTimestamp: '2024-05-01T10:00:00Z', hash: sidecarSetHash(sidecarSet('s')) });
   });
 });
 
@@ -336,23 +343,19 @@ describe('injectPod: patchPodMetadata', () => {
 });
 
 describe('injectPod: skips', () => {
-  it.each([
-    { name: 'a paused SidecarSet is skipped with a reason', sets: [sidecarSet('s', { injectionStrategy: { paused: true } })], p: pod(), reason: /paused/ },
-    { name: 'a succeeded pod is left alone', sets: [sidecarSet('s')], p: { ...pod(), status: { phase: 'Succeeded' } }, reason: /finished/ },
-    { name: 'a failed pod is left alone', sets: [sidecarSet('s')], p: { ...pod(), status: { phase: 'Failed' } }, reason: /finished/ },
-    { name: 'a pod being deleted is left alone', sets: [sidecarSet('s')], p: pod({}, { deletionTimestamp: '2024-01-01T00:00:00Z' }), reason: /deleted/ },
-  ])('$name', ({ sets, p, reason }) => {
-    const result = run(p, sets);
+  it('a paused SidecarSet is skipped with a reason', () => {
+    const p = pod();
+    const result = run(p, [sidecarSet('s', { injectionStrategy: { paused: true } })]);
     expect(result.pod).toBe(p);
     expect(result.patch).toEqual([]);
     expect(result.injected).toEqual([]);
-    expect(result.skipped).toEqual([{ sidecarSet: 's', reason: expect.stringMatching(reason) }]);
+    expect(result.skipped).toEqual([{ sidecarSet: 's', code: 'InjectionPaused', reason: expect.stringMatching(/paused/) }]);
   });
 
   it('a SidecarSet with no containers or initContainers is skipped with a reason', () => {
     const result = run(pod(), [sidecarSet('s', { containers: [], patchPodMetadata: [{ annotations: { a: 'b' } }] })]);
     expect(result.patch).toEqual([]);
-    expect(result.skipped).toEqual([{ sidecarSet: 's', reason: expect.stringMatching(/no containers/) }]);
+    expect(result.skipped).toEqual([{ sidecarSet: 's', code: 'NoContainers', reason: expect.stringMatching(/no containers/) }]);
   });
 
   it('a SidecarSet that does not select the pod is neither injected nor reported', () => {
@@ -370,12 +373,12 @@ describe('injectPod: skips', () => {
     expect(run(pod(), [set], { ...ctx, namespaceLabels: {} }).injected).toEqual([]);
   });
 
-  it('a pod already injected at the same hash is skipped, and the second call changes nothing', () => {
+  it('a pod injected once is injected again to the same pod: the second call changes nothing', () => {
     const first = run(pod(), [sidecarSet('s')]);
     const second = run(first.pod, [sidecarSet('s')], { ...ctx, now: '2030-01-01T00:00:00Z' });
     expect(second.pod).toBe(first.pod);
     expect(second.patch).toEqual([]);
-    expect(second.skipped).toEqual([{ sidecarSet: 's', reason: expect.stringMatching(/already injected/) }]);
+    expect(second.injected).toEqual(['s']);
   });
 
   it('a pod injected at an older hash gets the new spec in place', () => {
@@ -427,9 +430,16 @@ describe('injectPod: injectionStrategy.revision', () => {
     { name: 'a missing revisionName is an error on that field', revision: { revisionName: 'gone' }, path: 'spec.injectionStrategy.revision.revisionName' },
   ])('$name', ({ revision, path }) => {
     const result = run(pod(), [pinned(revision)], { ...ctx, revisions });
-    expect(result.errors).toEqual([{ path, type: 'Invalid', reason: expect.stringContaining('SidecarSet "s"'), value: expect.any(String) }]);
+    expect(result.errors).toEqual([{ sidecarSet: 's', path, type: 'Invalid', reason: expect.stringContaining('SidecarSet "s"'), value: expect.any(String) }]);
     expect(result.patch).toEqual([]);
     expect(result.injected).toEqual([]);
+  });
+
+  it("a revisionName naming another SidecarSet's revision is an error naming both", () => {
+    const foreign = { ...recorded('other-1', 'evil:1', 1), metadata: { name: 'other-1', namespace: 'kruise-system', labels: { [SIDECARSET_NAME_LABEL]: 'other' } } };
+    const result = run(pod(), [pinned({ revisionName: 'other-1' })], { ...ctx, revisions: [...revisions, foreign] });
+    expect(result.injected).toEqual([]);
+    expect(result.errors).toEqual([expect.objectContaining({ sidecarSet: 's', path: 'spec.injectionStrategy.revision.revisionName', reason: expect.stringMatching(/SidecarSet "other", not of this one/) })]);
   });
 
   it.each([
@@ -440,5 +450,58 @@ describe('injectPod: injectionStrategy.revision', () => {
     { name: 'Partial: a paused rollout always gets the pinned revision', updateStrategy: { paused: true }, draw: 0.99, image: 's:v3' },
   ])('$name', ({ updateStrategy, draw, image }) => {
     expect(imageFor(pinned({ revisionName: 's-333', policy: 'Partial' }, updateStrategy), { draw })).toBe(image);
+  });
+});
+
+describe('injectPod: nothing the pod brings decides what is injected', () => {
+  const sidecar = () => sidecarSet('s', { containers: [{ name: 'proxy', image: 'proxy:1' }] });
+  const forgedAnnotations = () => {
+    const injected = run(pod(), [sidecar()]).pod.metadata!.annotations!;
+    return { [INJECTED_LIST_ANNOTATION]: injected[INJECTED_LIST_ANNOTATION]!, [SIDECARSET_HASH_ANNOTATION]: injected[SIDECARSET_HASH_ANNOTATION]!, [SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]: injected[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]! };
+  };
+  it.each([
+    { name: 'copied injected-list and hash annotations, with its own container named like the sidecar', p: () => pod({ containers: [{ name: 'proxy', image: 'evil:1' }, { name: 'app', image: 'nginx' }] }, { annotations: forgedAnnotations() }) },
+    { name: 'copied annotations without the sidecar container', p: () => pod({}, { annotations: forgedAnnotations() }) },
+    { name: 'its own container named like the sidecar, no annotations', p: () => pod({ containers: [{ name: 'proxy', image: 'evil:1', command: ['sh'] }, { name: 'app', image: 'nginx' }] }) },
+    { name: 'status.phase Succeeded in the CREATE body', p: () => ({ ...pod(), status: { phase: 'Succeeded' } }) },
+    { name: 'status.phase Failed in the CREATE body', p: () => ({ ...pod(), status: { phase: 'Failed' } }) },
+    { name: 'a deletionTimestamp in the CREATE body', p: () => pod({}, { deletionTimestamp: '2024-01-01T00:00:00Z' }) },
+  ])('$name: the SidecarSet\'s sidecar is injected as defined', ({ p }) => {
+    const result = run(p(), [sidecar()]);
+    expect(result.injected).toEqual(['s']);
+    const proxies = result.pod.spec!.containers.filter((c) => c.name === 'proxy');
+    expect(proxies).toEqual([{ name: 'proxy', image: 'proxy:1', env: [{ name: 'IS_INJECTED', value: 'true' }] }]);
+    expect(result.pod.metadata!.annotations![INJECTED_LIST_ANNOTATION]).toBe('s');
+  });
+});
+
+describe('injectPod: container names clashing across lists', () => {
+  it('a sidecar container named like a pod initContainer denies the pod, naming the SidecarSet and both containers', () => {
+    const result = run(pod({ initContainers: [{ name: 'setup', image: 'busybox' }] }), [sidecarSet('s', { containers: [{ name: 'setup', image: 'x' }] })]);
+    expect(result.injected).toEqual([]);
+    expect(result.patch).toEqual([]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: 'spec.initContainers[0].name', type: 'Duplicate', value: 'setup', reason: expect.stringMatching(/SidecarSet "s" injects a container named "setup".*has an initContainer of that name/) }),
+    ]);
+    expect(result.errors[0]!.sidecarSet).toBeUndefined();
+  });
+
+  it('a sidecar initContainer named like a pod container denies the pod', () => {
+    const result = run(pod(), [sidecarSet('s', { initContainers: [{ name: 'app', image: 'x' }] })]);
+    expect(result.errors).toEqual([expect.objectContaining({ path: 'spec.containers[0].name', type: 'Duplicate', reason: expect.stringMatching(/SidecarSet "s" injects an initContainer named "app"/) })]);
+  });
+
+  it('two SidecarSets injecting the same name deny the pod, blaming the later SidecarSet', () => {
+    const result = run(pod(), [sidecarSet('a', { containers: [{ name: 'log', image: 'x' }] }), sidecarSet('b', { initContainers: [{ name: 'log', image: 'y', restartPolicy: 'Always' }] })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ sidecarSet: 'b', path: 'spec.initContainers[0].name', type: 'Duplicate', reason: expect.stringMatching(/SidecarSet "a" already injects a container named "log"/) }),
+    ]);
+  });
+
+  it('a sidecar named like a pod container in the same list still replaces it (OpenKruise)', () => {
+    const result = run(pod({ containers: [{ name: 'app', image: 'nginx' }, { name: 'log', image: 'mine' }] }), [sidecarSet('s', { containers: [{ name: 'log', image: 'x' }] })]);
+    expect(result.errors).toEqual([]);
+    expect(names(result.pod.spec!.containers)).toEqual(['app', 'log']);
+    expect(containerOf(result.pod, 'log').image).toBe('x');
   });
 });

@@ -3,8 +3,16 @@
 // over all SidecarSets; Before ones ahead of the pod's own, After ones behind), containers ([Before...,
 // app..., After...], a same-name pod container replaced in place), the SidecarSet volumes its sidecars
 // mount (a pod volume of the same name wins), imagePullSecrets (de-duplicated by name), and the
-// injected-list / hash annotations. A SidecarSet already recorded on the pod at the same hash, with its
-// containers present, is skipped, so injecting twice changes nothing the second time.
+// injected-list / hash annotations.
+//
+// Nothing the pod brings decides what is injected: this runs on CREATE, where a pod's author writes
+// every field. Its sidecarset annotations and status are not trusted (the API server resets status
+// and deletionTimestamp after admission, and anyone can copy the annotations from an injected pod),
+// so every SidecarSet that selects the pod is applied again and its containers replace same-name pod
+// containers. Injecting twice still changes nothing: the second run rebuilds the same containers,
+// and an annotation entry that only differs in updateTimestamp keeps the pod's timestamp.
+// A sidecar whose name is taken in the other list (a container named like a pod initContainer, or
+// the reverse), or that two SidecarSets both inject, is an error: that pod could not be stored.
 //
 // Pure: the input pod is never mutated; the result shares unchanged subtrees with the inputs (the pod
 // and the SidecarSets), so treat it as immutable.
@@ -24,7 +32,6 @@ import {
   SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION,
 } from '../annotations.js';
 import { currentSidecarSetHash, currentSidecarSetHashWithoutImage, isNativeSidecar } from '../hash/sidecarSetHash.js';
-import { podInactiveReason } from '../match/podActivity.js';
 import { pickSidecarSetsForPod, sidecarSetName } from '../match/pickSidecarSetsForPod.js';
 import { podNamespace } from '../match/sidecarSetMatchesPod.js';
 import { jsonPatch } from '../patch/jsonPatch.js';
@@ -32,14 +39,9 @@ import { resolveInjectionRevision } from '../revision/resolveInjectionRevision.j
 import { mergeByKey, uniqueByKey } from './mergeByKey.js';
 import { patchPodMetadata } from './patchPodMetadata.js';
 import { placeSidecarContainers, type PlacedContainer } from './placeSidecarContainers.js';
-import {
-  encodeSidecarSetHashes,
-  formatInjectedList,
-  parseInjectedList,
-  parseSidecarSetHashes,
-  toMetav1Time,
-  type SidecarSetHashes,
-} from './podSidecarSetAnnotations.js';
+import { findContainerNameClashes, type InjectedContainer } from './containerNameClashes.js';
+import { keepRecordedTimestamps } from './keepRecordedTimestamps.js';
+import { encodeSidecarSetHashes, formatInjectedList, toMetav1Time, type SidecarSetHashes } from './podSidecarSetAnnotations.js';
 import { sidecarContainerForPod } from './sidecarContainerForPod.js';
 
 export interface InjectionContext {
@@ -58,9 +60,21 @@ export interface InjectionContext {
   draw?: number;
 }
 
+/** Why a SidecarSet that selects the pod was not applied: a small fixed set, safe as a metric label. */
+export type SkipCode = 'InjectionPaused' | 'NoContainers';
+
 export interface SkippedSidecarSet {
   sidecarSet: string;
+  code: SkipCode;
   reason: string;
+}
+
+/**
+ * A reason to deny the pod. With `sidecarSet` the path is a field of that SidecarSet (a pinned revision
+ * that does not resolve, a metadata patch that cannot apply); without it, a field of the pod.
+ */
+export interface InjectionError extends FieldError {
+  sidecarSet?: string;
 }
 
 export interface InjectionResult {
@@ -73,7 +87,7 @@ export interface InjectionResult {
   /** SidecarSets that select the pod but were not applied, with why. */
   skipped: SkippedSidecarSet[];
   /** When non-empty the pod must be denied; `pod` is then the input, unchanged. */
-  errors: FieldError[];
+  errors: InjectionError[];
 }
 
 interface Application {
@@ -83,16 +97,13 @@ interface Application {
   hash: string;
 }
 
-const unchanged = (pod: Pod, skipped: SkippedSidecarSet[], errors: FieldError[] = []): InjectionResult => ({
+const unchanged = (pod: Pod, skipped: SkippedSidecarSet[], errors: InjectionError[] = []): InjectionResult => ({
   pod,
   patch: [],
   injected: [],
   skipped,
   errors,
 });
-
-const podHasContainer = (pod: Pod, name: string): boolean =>
-  (pod.spec?.containers ?? []).some((c) => c.name === name) || (pod.spec?.initContainers ?? []).some((c) => c.name === name);
 
 /** Container names recorded in the hash annotation's sidecarList: native-sidecar initContainers and containers, sorted. */
 export function sidecarListOf(sidecarSet: SidecarSet): string[] {
@@ -102,8 +113,29 @@ export function sidecarListOf(sidecarSet: SidecarSet): string[] {
   return [...names].sort();
 }
 
-function hashAnnotationError(key: string, reason: string, value: string | undefined): FieldError {
-  return { path: `metadata.annotations[${key}]`, type: 'Invalid', reason: `pod annotation ${key} ${reason}`, value };
+/** The SidecarSets to apply, each at the revision it injects; paused and empty ones are skipped. */
+function chooseApplications(pod: Pod, matched: readonly SidecarSet[], ctx: InjectionContext): { applications: Application[]; skipped: SkippedSidecarSet[]; errors: InjectionError[] } {
+  const applications: Application[] = [];
+  const skipped: SkippedSidecarSet[] = [];
+  const errors: InjectionError[] = [];
+  for (const live of matched) {
+    const name = sidecarSetName(live);
+    if (live.spec.injectionStrategy?.paused) {
+      skipped.push({ sidecarSet: name, code: 'InjectionPaused', reason: 'injection is paused (spec.injectionStrategy.paused)' });
+      continue;
+    }
+    const resolved = resolveInjectionRevision(live, pod, ctx.revisions, ctx.draw);
+    if (!resolved.ok) {
+      errors.push({ ...resolved.error, sidecarSet: name });
+      continue;
+    }
+    if (!resolved.sidecarSet.spec.containers?.length && !resolved.sidecarSet.spec.initContainers?.length) {
+      skipped.push({ sidecarSet: name, code: 'NoContainers', reason: 'has no containers or initContainers to inject' });
+      continue;
+    }
+    applications.push({ name, sidecarSet: resolved.sidecarSet, hash: currentSidecarSetHash(resolved.sidecarSet) });
+  }
+  return { applications, skipped, errors };
 }
 
 export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: InjectionContext): InjectionResult {
@@ -111,70 +143,27 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const matched = pickSidecarSetsForPod(pod, sidecarSets, namespace, ctx.namespaceLabels);
   if (matched.length === 0) return unchanged(pod, []);
 
-  const skipped: SkippedSidecarSet[] = [];
-  const inactive = podInactiveReason(pod);
-  if (inactive) return unchanged(pod, matched.map((s) => ({ sidecarSet: sidecarSetName(s), reason: inactive })));
-
-  const podAnnotations = pod.metadata?.annotations ?? {};
-  const hashValue = podAnnotations[SIDECARSET_HASH_ANNOTATION];
-  const withoutImageValue = podAnnotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION];
-  const parsedHashes = parseSidecarSetHashes(hashValue);
-  const parsedWithoutImage = parseSidecarSetHashes(withoutImageValue);
-  const errors: FieldError[] = [];
-  if (!parsedHashes.ok) errors.push(hashAnnotationError(SIDECARSET_HASH_ANNOTATION, parsedHashes.reason, hashValue));
-  if (!parsedWithoutImage.ok) {
-    errors.push(hashAnnotationError(SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION, parsedWithoutImage.reason, withoutImageValue));
-  }
-  if (!parsedHashes.ok || !parsedWithoutImage.ok) return unchanged(pod, [], errors);
-  const hashes: SidecarSetHashes = parsedHashes.hashes;
-  const hashesWithoutImage: SidecarSetHashes = parsedWithoutImage.hashes;
-  const injectedBefore = parseInjectedList(podAnnotations[INJECTED_LIST_ANNOTATION]);
-
-  const applications: Application[] = [];
-  for (const live of matched) {
-    const name = sidecarSetName(live);
-    if (live.spec.injectionStrategy?.paused) {
-      skipped.push({ sidecarSet: name, reason: 'injection is paused (spec.injectionStrategy.paused)' });
-      continue;
-    }
-    const resolved = resolveInjectionRevision(live, pod, ctx.revisions, ctx.draw);
-    if (!resolved.ok) {
-      errors.push(resolved.error);
-      continue;
-    }
-    if (!resolved.sidecarSet.spec.containers?.length && !resolved.sidecarSet.spec.initContainers?.length) {
-      skipped.push({ sidecarSet: name, reason: 'has no containers or initContainers to inject' });
-      continue;
-    }
-    const hash = currentSidecarSetHash(resolved.sidecarSet);
-    if (
-      injectedBefore.includes(name) &&
-      hashes.get(name)?.hash === hash &&
-      (resolved.sidecarSet.spec.containers ?? []).every((c) => podHasContainer(pod, c.name))
-    ) {
-      skipped.push({ sidecarSet: name, reason: `already injected at hash ${hash}` });
-      continue;
-    }
-    applications.push({ name, sidecarSet: resolved.sidecarSet, hash });
-  }
+  const { applications, skipped, errors } = chooseApplications(pod, matched, ctx);
   if (errors.length > 0) return unchanged(pod, skipped, errors);
   if (applications.length === 0) return unchanged(pod, skipped);
 
+  const podAnnotations = pod.metadata?.annotations ?? {};
   const annotations: Record<string, string> = { ...podAnnotations };
   for (const { name, sidecarSet } of applications) {
-    errors.push(...patchPodMetadata(annotations, sidecarSet.spec.patchPodMetadata, name));
+    errors.push(...patchPodMetadata(annotations, sidecarSet.spec.patchPodMetadata, name).map((error) => ({ ...error, sidecarSet: name })));
   }
   if (errors.length > 0) return unchanged(pod, skipped, errors);
 
   const initContainers: (PlacedContainer & { order: number })[] = [];
   const containers: PlacedContainer[] = [];
+  const injectedContainers: InjectedContainer[] = [];
   const volumes: Volume[] = [];
   const secrets: LocalObjectReference[] = [];
-  const injectedNames = new Set(injectedBefore);
+  const hashes: SidecarSetHashes = new Map();
+  const hashesWithoutImage: SidecarSetHashes = new Map();
   const updateTimestamp = toMetav1Time(ctx.now);
 
   for (const { name, sidecarSet, hash } of applications) {
-    injectedNames.add(name);
     const spec = sidecarSet.spec;
     const sidecarSetVolumes = new Map<string, Volume>();
     for (const volume of spec.volumes ?? []) sidecarSetVolumes.set(volume.name, volume);
@@ -184,8 +173,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
         if (volume) volumes.push(volume);
       }
     };
-    for (const sidecar of spec.initContainers ?? []) {
+    for (const [index, sidecar] of (spec.initContainers ?? []).entries()) {
       addVolumesOf(sidecar);
+      injectedContainers.push({ sidecarSet: name, list: 'initContainers', index, name: sidecar.name });
       initContainers.push({
         container: sidecarContainerForPod(sidecar, pod),
         policy: sidecar.podInjectPolicy ?? 'AfterAppContainer',
@@ -193,8 +183,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
       });
     }
     secrets.push(...(spec.imagePullSecrets ?? []));
-    for (const sidecar of spec.containers ?? []) {
+    for (const [index, sidecar] of (spec.containers ?? []).entries()) {
       addVolumesOf(sidecar);
+      injectedContainers.push({ sidecarSet: name, list: 'containers', index, name: sidecar.name });
       containers.push({ container: sidecarContainerForPod(sidecar, pod), policy: sidecar.podInjectPolicy ?? 'BeforeAppContainer' });
     }
     const sidecarList = sidecarListOf(sidecarSet);
@@ -209,18 +200,24 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   }
 
   const podSpec = pod.spec ?? { containers: [] };
+  errors.push(...findContainerNameClashes(podSpec, injectedContainers));
+  if (errors.length > 0) return unchanged(pod, skipped, errors);
+
   const spec = { ...podSpec };
   initContainers.sort((a, b) => (a.container.name < b.container.name ? -1 : a.container.name > b.container.name ? 1 : a.order - b.order));
   if (initContainers.length > 0) spec.initContainers = placeSidecarContainers(podSpec.initContainers ?? [], initContainers);
   if (containers.length > 0) spec.containers = placeSidecarContainers(podSpec.containers ?? [], containers);
   if (volumes.length > 0) spec.volumes = mergeByKey(podSpec.volumes ?? [], volumes, (v) => v.name);
   if (secrets.length > 0) spec.imagePullSecrets = uniqueByKey(podSpec.imagePullSecrets ?? [], secrets, (s) => s.name ?? '');
-  annotations[SIDECARSET_HASH_ANNOTATION] = encodeSidecarSetHashes(hashes);
-  annotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION] = encodeSidecarSetHashes(hashesWithoutImage);
-  annotations[INJECTED_LIST_ANNOTATION] = formatInjectedList(injectedNames);
+  // Rebuilt from what is injected now: entries the pod brought for other SidecarSets are dropped.
+  annotations[SIDECARSET_HASH_ANNOTATION] = encodeSidecarSetHashes(keepRecordedTimestamps(hashes, podAnnotations[SIDECARSET_HASH_ANNOTATION]));
+  annotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION] = encodeSidecarSetHashes(
+    keepRecordedTimestamps(hashesWithoutImage, podAnnotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]),
+  );
+  annotations[INJECTED_LIST_ANNOTATION] = formatInjectedList(applications.map((a) => a.name));
 
   const result: Pod = { ...pod, metadata: { ...pod.metadata, annotations }, spec: spec as Pod['spec'] };
   const patch = jsonPatch(pod, result);
-  if (patch.length === 0) return { pod, patch, injected: applications.map((a) => a.name), skipped, errors: [] };
-  return { pod: result, patch, injected: applications.map((a) => a.name), skipped, errors: [] };
+  const injected = applications.map((a) => a.name);
+  return { pod: patch.length === 0 ? pod : result, patch, injected, skipped, errors: [] };
 }

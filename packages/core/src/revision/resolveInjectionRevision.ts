@@ -1,7 +1,8 @@
 // Which version of a SidecarSet a new pod gets, following injectionStrategy.revision as OpenKruise's
 // pod webhook does:
 // - no revision (or neither revisionName nor customVersion): the current spec;
-// - revisionName: the ControllerRevision of that name; customVersion: the newest (highest
+// - revisionName: the ControllerRevision of that name, which must be one of this SidecarSet's (labelled
+//   with its name: a pin must not pull in another SidecarSet's containers); customVersion: the newest (highest
 //   `revision`) ControllerRevision of this SidecarSet labelled apps.kruise.io/sidecarset-custom-version;
 //   a missing one is an error that denies the pod, never a silent fallback;
 // - updateStrategy.paused, or policy Always (default): the pinned revision;
@@ -54,12 +55,15 @@ export function resolveInjectionRevision(
   let missing: string;
   if (pin.revisionName) {
     path = 'spec.injectionStrategy.revision.revisionName';
-    found = revisions.find((revision) => revision.metadata?.name === pin.revisionName);
-    missing = `SidecarSet "${name}": ControllerRevision "${pin.revisionName}" not found`;
+    const named = revisions.find((revision) => revision.metadata?.name === pin.revisionName);
+    found = named?.metadata?.labels?.[SIDECARSET_NAME_LABEL] === name ? named : undefined;
+    missing = named
+      ? `SidecarSet "${name}" pins injection to ControllerRevision "${pin.revisionName}", which is a revision of SidecarSet "${named.metadata?.labels?.[SIDECARSET_NAME_LABEL] ?? ''}", not of this one`
+      : `SidecarSet "${name}" pins injection to ControllerRevision "${pin.revisionName}", which does not exist`;
   } else {
     path = 'spec.injectionStrategy.revision.customVersion';
     found = customVersionRevisions(name, pin.customVersion!, revisions).at(-1);
-    missing = `SidecarSet "${name}": no ControllerRevision of this SidecarSet is labelled ${CUSTOM_VERSION_LABEL}=${pin.customVersion}`;
+    missing = `SidecarSet "${name}" pins injection to customVersion "${pin.customVersion}", but no ControllerRevision of this SidecarSet is labelled ${CUSTOM_VERSION_LABEL}=${pin.customVersion}`;
   }
   const value = pin.revisionName ?? pin.customVersion;
   if (!found) return { ok: false, error: { path, type: 'Invalid', reason: missing, value } };

@@ -1,12 +1,13 @@
 // Every rule a SidecarSet must satisfy, each reported at its exact field path and all of them at once
 // (never stopping at the first), for the validating webhook and for the offline CLI alike. The CRD
 // schema checks types and enums too, but a SidecarSet read from a file never went through it.
-import type { FieldError, SidecarSet } from '@sidecarset/api';
+import type { ControllerRevision, FieldError, SidecarSet } from '@sidecarset/api';
 import { forbidden, invalid, invalidEach, isNonEmptyString, isObject, listAt, required, tooLong, typeInvalid } from './fieldErrors.js';
 import { validateIntOrPercent } from './intOrPercent.js';
 import { dns1123Label, dns1123Subdomain, isNonNegativeInteger } from './k8sNames.js';
 import { validateAgainstOthers } from './validateAgainstOthers.js';
 import { validatePatchPodMetadata } from './validatePatchPodMetadata.js';
+import { validateRevisionPin } from './validateRevisionPin.js';
 import { validateSidecarContainers } from './validateSidecarContainers.js';
 import { validateInjectionStrategy, validateRequiredSelector, validateUpdateStrategy } from './validateStrategies.js';
 import { validateUpdate } from './validateUpdate.js';
@@ -17,9 +18,15 @@ export const SIDECARSET_NAME_MAX = 63;
 
 /**
  * Validates `next`, the SidecarSet being created (`previous` undefined) or updated, against the
- * other SidecarSets of the cluster (`others`; the one of the same name is ignored).
+ * other SidecarSets of the cluster (`others`; the one of the same name is ignored). With `revisions`
+ * (the recorded SidecarSet ControllerRevisions), a revision pin must resolve.
  */
-export function validateSidecarSet(next: SidecarSet, previous: SidecarSet | undefined, others: readonly SidecarSet[]): FieldError[] {
+export function validateSidecarSet(
+  next: SidecarSet,
+  previous: SidecarSet | undefined,
+  others: readonly SidecarSet[],
+  revisions?: readonly ControllerRevision[],
+): FieldError[] {
   const errors: FieldError[] = [...validateSidecarSetName(next.metadata?.name, 'metadata.name')];
   const spec: unknown = next.spec;
   if (!isObject(spec)) {
@@ -60,6 +67,7 @@ export function validateSidecarSet(next: SidecarSet, previous: SidecarSet | unde
   errors.push(...validateUpdateStrategy(spec.updateStrategy, 'spec.updateStrategy'));
   errors.push(...validateLegacyStrategy(spec.strategy));
   errors.push(...validateInjectionStrategy(spec.injectionStrategy, 'spec.injectionStrategy'));
+  if (revisions) errors.push(...validateRevisionPin(next, revisions));
   if (spec.revisionHistoryLimit !== undefined && spec.revisionHistoryLimit !== null && !isNonNegativeInteger(spec.revisionHistoryLimit)) {
     errors.push(invalid('spec.revisionHistoryLimit', spec.revisionHistoryLimit, 'must be a whole number, 0 or more'));
   }
