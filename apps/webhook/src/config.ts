@@ -16,6 +16,10 @@ export interface WebhookConfig {
   context?: string;
   logLevel: string;
   certReloadIntervalMs: number;
+  /** Require a client certificate from this CA on the admission routes (off when absent). */
+  clientCaFile?: string;
+  /** ...and for this CN or DNS SAN. */
+  clientCertName?: string;
 }
 
 export const USAGE = `sidecarset-webhook [options]
@@ -24,6 +28,10 @@ export const USAGE = `sidecarset-webhook [options]
   --tls-cert-file FILE            serving certificate, reloaded on change (TLS_CERT_FILE)
   --tls-key-file FILE             serving key (TLS_KEY_FILE)
   --self-signed                   make a CA and certificate at start and patch the caBundle
+  --client-ca-file FILE           admission routes require a client certificate from this CA (the API
+                                  server's, see README); reloaded on change; /healthz, /readyz and
+                                  /metrics stay open (CLIENT_CA_FILE; default off: any caller)
+  --client-cert-name NAME         ...whose CN or a DNS SAN is NAME (CLIENT_CERT_NAME)
   --tls-host NAME                 name or IP for the self-signed certificate (repeatable)
   --mutating-configuration NAME   MutatingWebhookConfiguration to patch (default sidecarset-mutating)
   --validating-configuration NAME ValidatingWebhookConfiguration to patch (default sidecarset-validating)
@@ -48,6 +56,8 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
       context: { type: 'string' },
       'log-level': { type: 'string' },
       'cert-reload-interval-ms': { type: 'string' },
+      'client-ca-file': { type: 'string' },
+      'client-cert-name': { type: 'string' },
     },
   });
   const port = Number(values.port ?? env.PORT ?? 9443);
@@ -57,6 +67,9 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
   const selfSigned = values['self-signed'] ?? false;
   if (!selfSigned && (!certFile || !keyFile)) throw new Error('give --tls-cert-file and --tls-key-file, or --self-signed');
   if (selfSigned && (certFile || keyFile)) throw new Error('--self-signed cannot be combined with --tls-cert-file/--tls-key-file');
+  const clientCaFile = values['client-ca-file'] ?? env.CLIENT_CA_FILE;
+  const clientCertName = values['client-cert-name'] ?? env.CLIENT_CERT_NAME;
+  if (clientCertName && !clientCaFile) throw new Error('--client-cert-name needs --client-ca-file');
   return {
     host: values.host ?? env.HOST ?? '0.0.0.0',
     port,
@@ -71,5 +84,7 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
     ...(values.context ? { context: values.context } : {}),
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     certReloadIntervalMs: Number(values['cert-reload-interval-ms'] ?? 2000),
+    ...(clientCaFile ? { clientCaFile } : {}),
+    ...(clientCertName ? { clientCertName } : {}),
   };
 }

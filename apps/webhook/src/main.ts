@@ -7,7 +7,7 @@ import { informerCaches } from './caches.js';
 import { USAGE, parseWebhookConfig } from './config.js';
 import { createWebhookMetrics } from './metrics.js';
 import { buildWebhookServer } from './server.js';
-import { readCertificate, reloadCertificateOnChange } from './tls/reloadingCertificate.js';
+import { reloadCertificateOnChange, servedContextReader } from './tls/reloadingCertificate.js';
 import { createSelfSignedCertificate, patchCaBundle } from './tls/selfSigned.js';
 
 let config;
@@ -20,12 +20,14 @@ try {
 
 const kubeConfig = loadKubeConfig({ ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) });
 const selfSigned = config.selfSigned ? await createSelfSignedCertificate(config.tlsHosts) : undefined;
-const tls = selfSigned ?? readCertificate({ certFile: config.certFile!, keyFile: config.keyFile! });
+const served = servedContextReader(selfSigned ?? { certFile: config.certFile!, keyFile: config.keyFile! }, config.clientCaFile);
+const tls = served();
+const clientAuthentication = tls.ca ? { clientAuthentication: { ca: tls.ca, ...(config.clientCertName ? { certName: config.clientCertName } : {}) } } : {};
 // Written off the request path: a synchronous write per admission line stalls the event
 // loop whenever the reader of stdout is slow. pino flushes what is left on exit.
 const logDestination = pino.destination({ dest: 1, sync: false });
 const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') });
-const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert } });
+const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert }, ...clientAuthentication });
 
 await app.listen({ host: config.host, port: config.port });
 if (selfSigned) {
@@ -36,9 +38,10 @@ if (selfSigned) {
     });
     app.log.info({ configuration: name, webhooks: patched }, 'caBundle patched');
   }
-} else {
-  reloadCertificateOnChange(app.server as unknown as TlsServer, { certFile: config.certFile!, keyFile: config.keyFile! }, config.certReloadIntervalMs, (outcome) =>
-    outcome.ok ? app.log.info('serving certificate reloaded') : app.log.error({ err: outcome.error }, 'serving certificate reload failed; keeping the old one'),
+}
+if (!selfSigned || config.clientCaFile) {
+  reloadCertificateOnChange(app.server as unknown as TlsServer, served, config.certReloadIntervalMs, (outcome) =>
+    outcome.ok ? app.log.info('serving certificate (or client CA) reloaded') : app.log.error({ err: outcome.error }, 'serving certificate (or client CA) reload failed; keeping the old one'),
   );
 }
 await caches.start();

@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { mutatePodsRoute } from './routes/mutatePods.js';
 import { resourceBindingRoutes } from './routes/resourceBindings.js';
 import { sidecarSetRoutes } from './routes/sidecarSets.js';
+import { clientCertificateTlsOptions, requireClientCertificate, type ClientAuthentication } from './tls/clientAuthentication.js';
 
 /** The API server sends at most ~3 MiB objects; an admission body beyond this is not a real review. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -18,6 +19,8 @@ export interface WebhookServerOptions {
   /** pino options (a stream lets tests read the log), or false for silence. */
   logger?: boolean | { level?: string; stream?: DestinationStream };
   tls?: { key: string; cert: string };
+  /** Only callers with a client certificate from this CA reach the admission routes (off when absent). */
+  clientAuthentication?: ClientAuthentication;
   now?: () => Date;
 }
 
@@ -31,9 +34,10 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   // HTTP/2 (HTTP/1.1 still accepted): the API server multiplexes its concurrent admission calls over
   // one connection instead of paying a TLS handshake for each new pooled HTTP/1.1 connection.
   const app = (
-    options.tls ? Fastify({ ...common, http2: true, https: { allowHTTP1: true, key: options.tls.key, cert: options.tls.cert } }) : Fastify(common)
+    options.tls ? Fastify({ ...common, http2: true, https: { allowHTTP1: true, key: options.tls.key, cert: options.tls.cert, ...(options.clientAuthentication ? clientCertificateTlsOptions(options.clientAuthentication.ca) : {}) } }) : Fastify(common)
   ) as unknown as FastifyInstance;
   const deps = { caches: options.caches, metrics };
+  if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
   healthRoutes(app, options.caches, metrics);
   mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}) });
   sidecarSetRoutes(app, deps);

@@ -1,8 +1,11 @@
 // Serving certificate from files, reloaded when they change (cert-manager and Secret volumes swap
 // files in place). Polls the content: inotify misses the symlink swaps kubelet does for Secrets.
+// With a client CA (tls/clientAuthentication.ts) the context also carries it: setSecureContext
+// replaces the whole context, so the serving pair and the CA are read, and swapped, together.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as TlsServer } from 'node:tls';
+import { readClientCa } from './clientAuthentication.js';
 
 export interface CertificateFiles {
   certFile: string;
@@ -14,21 +17,29 @@ export const readCertificate = (files: CertificateFiles): { cert: string; key: s
   key: readFileSync(files.keyFile, 'utf8'),
 });
 
-const fingerprint = (pair: { cert: string; key: string }): string => createHash('sha256').update(pair.cert).update(pair.key).digest('hex');
+/** What the server presents, and whom it trusts as a client when `ca` is set. */
+export interface ServedContext {
+  cert: string;
+  key: string;
+  ca?: string;
+}
 
-/** Watches the files and swaps the server's certificate when both read back as a new pair. */
+const fingerprint = (context: ServedContext): string => createHash('sha256').update(context.cert).update('\0').update(context.key).update('\0').update(context.ca ?? '').digest('hex');
+
+/** Watches the files (or whatever `read` reads) and swaps the server's context when it reads back changed. */
 export function reloadCertificateOnChange(
   server: Pick<TlsServer, 'setSecureContext'>, // HTTPS and HTTP/2 secure servers both are TLS servers
-  files: CertificateFiles,
+  files: CertificateFiles | (() => ServedContext),
   intervalMs: number,
   onReload: (outcome: { ok: true } | { ok: false; error: unknown }) => void,
 ): () => void {
-  let current = fingerprint(readCertificate(files));
+  const read = typeof files === 'function' ? files : () => readCertificate(files);
+  let current = fingerprint(read());
   let rejected: string | undefined; // a bad pair is reported once, not at every tick
   const timer = setInterval(() => {
     let next: string | undefined;
     try {
-      const pair = readCertificate(files);
+      const pair = read();
       next = fingerprint(pair);
       if (next === current || next === rejected) return;
       server.setSecureContext(pair); // throws on a mismatched or half-written pair: keep the old one
@@ -41,4 +52,12 @@ export function reloadCertificateOnChange(
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** What the server should serve now: the pair from files (or a fixed, self-signed pair) and the client CA file, if any. */
+export function servedContextReader(serving: CertificateFiles | { cert: string; key: string }, clientCaFile?: string): () => ServedContext {
+  return () => ({
+    ...('certFile' in serving ? readCertificate(serving) : { cert: serving.cert, key: serving.key }),
+    ...(clientCaFile ? { ca: readClientCa(clientCaFile) } : {}),
+  });
 }
