@@ -14,6 +14,7 @@ import { startKwok, type KwokOptions } from './kwok.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { createCertificateAuthority, createServiceAccountKeys, issueCertificate, type CertificateAuthority, type PemPair } from '@sidecarset/pki';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
+import { writeWebhookAuthentication, type WebhookAuthenticationOptions, type WebhookClientIdentity } from './webhookAuthentication.js';
 
 export interface ControlPlaneOptions {
   /** Run kube-controller-manager (creates default ServiceAccounts, runs Deployments and Jobs). Default true. */
@@ -30,6 +31,8 @@ export interface ControlPlaneOptions {
   handleSignals?: boolean;
   /** Progress lines for people waiting. */
   log?: (line: string) => void;
+  /** The API server presents a client certificate (from a CA of its own) to webhooks, through an AdmissionConfiguration. Default off. */
+  authenticateToWebhooks?: boolean | WebhookAuthenticationOptions;
 }
 
 export interface ControlPlane {
@@ -38,6 +41,8 @@ export interface ControlPlane {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
   ca: CertificateAuthority;
+  /** With authenticateToWebhooks: the CA and name of the certificate the API server presents to webhooks. */
+  webhookClient?: WebhookClientIdentity;
   binDir: string;
   processes: ManagedProcess[];
   /** Milliseconds from start() to everything ready (binaries already built). */
@@ -72,6 +77,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const serviceAccount = await createServiceAccountKeys();
   const caFile = file('ca.crt', ca.certificate);
   const caKeyFile = file('ca.key', ca.privateKey);
+  const webhookClient = options.authenticateToWebhooks ? await writeWebhookAuthentication(dir, options.authenticateToWebhooks === true ? {} : options.authenticateToWebhooks) : undefined;
   const kubeconfigFor = async (name: string, user: string, organizations: string[] = []): Promise<string> =>
     file(`${name}.kubeconfig`, kubeconfigYaml(server, ca.certificate, user, await issueCertificate(ca, { commonName: user, organizations, usage: 'client' })));
 
@@ -82,6 +88,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     kubeconfigPath: file('admin.kubeconfig', kubeconfigYaml(server, ca.certificate, 'sidecarset-admin', admin)),
     kubeConfig: new KubeConfig(),
     ca,
+    ...(webhookClient ? { webhookClient } : {}),
     binDir,
     processes,
     startupMs: 0,
@@ -129,6 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--allow-privileged=true',
       // The "kubernetes" Service cannot point at a loopback address; nothing here needs it.
       '--endpoint-reconciler-type=none',
+      ...(webhookClient ? [`--admission-control-config-file=${webhookClient.admissionConfigFile}`] : []),
     ], logs);
     processes.push(apiserver);
     await waitHealthy(`${server}/readyz`, ca.certificate, admin, 90_000, () => apiserver.running() && etcd.running()).catch((error: Error) => {

@@ -1,4 +1,5 @@
 export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlPlane.js';
+export { type WebhookAuthenticationOptions, type WebhookClientIdentity } from './webhookAuthentication.js';
 export { ensureBinaries, BINARIES } from './binaries.js';
 export { installCrds, CRD_DIR } from './crds.js';
 export { KWOK_NODE_LABEL, type KwokOptions } from './kwok.js';

@@ -28,6 +28,10 @@ export interface WebhookOptions {
   port?: number;
   /** Run with --self-signed: the webhook makes its CA and patches the configurations' caBundle itself. */
   selfSigned?: boolean;
+  /** --client-ca-file: admission routes require a client certificate from this CA (see ControlPlaneOptions.authenticateToWebhooks). */
+  clientCaFile?: string;
+  /** --client-cert-name: ...for this CN or DNS SAN. */
+  clientCertName?: string;
   extraArgs?: string[];
   /** Node.js flags; by default the NODE_OPTIONS of deploy/manifests/webhook.yaml. */
   nodeOptions?: string[];
@@ -38,6 +42,8 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the webhook first (npx nx build @sidecarset/webhook)`);
   const port = options.port ?? (await freePort());
   const common = ['--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
+  if (options.clientCaFile) common.push(`--client-ca-file=${options.clientCaFile}`);
+  if (options.clientCertName) common.push(`--client-cert-name=${options.clientCertName}`);
   let tlsArgs = ['--self-signed', '--tls-host=127.0.0.1'];
   let caBundle = '';
   if (!options.selfSigned) {
