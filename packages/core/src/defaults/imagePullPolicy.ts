@@ -9,6 +9,8 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
+const IMAGE_REFERENCE_MAX = 1024;
+
 export interface ImageReference {
   name: string;
   tag?: string;
@@ -17,6 +19,8 @@ export interface ImageReference {
 
 /** Splits a container image reference the way the container runtime does; undefined when it is invalid. */
 export function parseImageReference(image: string): ImageReference | undefined {
+  // A name of at most 255, a tag of at most 128 and a digest: anything far longer is no reference.
+  if (image.length > IMAGE_REFERENCE_MAX) return undefined;
   const match = REFERENCE.exec(image);
   if (!match || match[1]!.length > 255) return undefined;
   const [, name, tag, digest] = match as unknown as [string, string, string | undefined, string | undefined];

@@ -8,6 +8,7 @@
 import type { FieldError, SidecarSetPatchPodMetadata } from '@sidecarset/api';
 import { goJsonStringify } from '../hash/goJson.js';
 import { applyMergePatch } from '../patch/mergePatch.js';
+import { ANNOTATION_JSON_BUDGET, parseJsonWithinBudget } from '../util/jsonTextBudget.js';
 
 export function patchPodMetadata(
   annotations: Record<string, string>,
@@ -32,16 +33,20 @@ export function patchPodMetadata(
             annotations[key] = value;
             break;
           }
-          try {
-            annotations[key] = goJsonStringify(applyMergePatch(JSON.parse(origin), JSON.parse(value)));
-          } catch (error) {
-            errors.push({
-              path: `spec.patchPodMetadata[${index}].annotations[${key}]`,
-              type: 'Invalid',
-              reason: `SidecarSet "${sidecarSetName}": cannot merge-patch the pod's annotation ${key}: ${(error as Error).message}`,
-              value,
-            });
+          // The pod's value is its author's text: parsed only within a bound (see ANNOTATION_JSON_BUDGET).
+          const podValue = parseJsonWithinBudget(origin, ANNOTATION_JSON_BUDGET);
+          const patchValue = parseJsonWithinBudget(value, ANNOTATION_JSON_BUDGET);
+          if (podValue.ok && patchValue.ok) {
+            annotations[key] = goJsonStringify(applyMergePatch(podValue.value, patchValue.value));
+            break;
           }
+          const problem = !podValue.ok ? `the pod's value ${podValue.reason}` : !patchValue.ok ? `the patch ${patchValue.reason}` : '';
+          errors.push({
+            path: `spec.patchPodMetadata[${index}].annotations[${key}]`,
+            type: 'Invalid',
+            reason: `SidecarSet "${sidecarSetName}": cannot merge-patch the pod's annotation ${key}: ${problem}`,
+            value,
+          });
           break;
         }
       }

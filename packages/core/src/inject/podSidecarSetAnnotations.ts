@@ -6,6 +6,7 @@
 //   empty). The older shape, a map from name to the hash string, is still read.
 
 import { goJsonString } from '../hash/goJson.js';
+import { ANNOTATION_JSON_BUDGET, parseJsonWithinBudget } from '../util/jsonTextBudget.js';
 import { memoizeByString } from '../util/memoizeByString.js';
 
 export interface SidecarSetUpgradeSpec {
@@ -49,12 +50,10 @@ function readSpec(value: unknown): SidecarSetUpgradeSpec | undefined {
 export function parseSidecarSetHashes(value: string | undefined): { ok: true; hashes: SidecarSetHashes } | { ok: false; reason: string } {
   const hashes: SidecarSetHashes = new Map();
   if (!value) return { ok: true, hashes };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    return { ok: false, reason: `is not JSON: ${(error as Error).message}` };
-  }
+  // A pod's author writes this text: it is parsed only within a bound (see ANNOTATION_JSON_BUDGET).
+  const read = parseJsonWithinBudget(value, ANNOTATION_JSON_BUDGET);
+  if (!read.ok) return read;
+  const parsed = read.value;
   if (parsed === null) return { ok: true, hashes };
   if (!isRecord(parsed)) return { ok: false, reason: 'is not a JSON object keyed by SidecarSet name' };
   const entries = Object.entries(parsed);
@@ -66,7 +65,7 @@ export function parseSidecarSetHashes(value: string | undefined): { ok: true; ha
   }
   for (const [name, raw] of entries) {
     const spec = raw === null ? { updateTimestamp: null, hash: '', sidecarSetName: '', sidecarList: null } : readSpec(raw);
-    if (!spec) return { ok: false, reason: `entry "${name}" is not {updateTimestamp, hash, sidecarSetName, sidecarList, controllerRevision}` };
+    if (!spec) return { ok: false, reason: `entry "${name.slice(0, 64)}" is not {updateTimestamp, hash, sidecarSetName, sidecarList, controllerRevision}` };
     hashes.set(name, spec);
   }
   return { ok: true, hashes };

@@ -14,6 +14,13 @@ const SUBPATH_EXPR_VAR = /\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g;
 export const isInjectedContainer = (container: Container): boolean =>
   container.env?.find((env) => env.name === SIDECAR_ENV_KEY)?.value === 'true';
 
+/** The first variable of each name, as Array.find would return it. */
+function firstEnvByName(container: Container): Map<string, EnvVar> {
+  const byName = new Map<string, EnvVar>();
+  for (const env of container.env ?? []) if (!byName.has(env.name)) byName.set(env.name, env);
+  return byName;
+}
+
 export interface SharedMounts {
   mounts: VolumeMount[];
   /** Variables referenced by the shared mounts' subPathExpr. */
@@ -28,11 +35,13 @@ export function sharedVolumeMounts(sidecar: SidecarContainer, pod: Pod): SharedM
   const env: EnvVar[] = [];
   for (const app of pod.spec?.containers ?? []) {
     if (isInjectedContainer(app)) continue;
+    let envByName: Map<string, EnvVar> | undefined; // built once per container, on the first $(VAR)
     for (const mount of app.volumeMounts ?? []) {
       mounts.push(mount);
       if (!mount.subPathExpr) continue;
       for (const match of mount.subPathExpr.matchAll(SUBPATH_EXPR_VAR)) {
-        const found = app.env?.find((e) => e.name === match[1]);
+        envByName ??= firstEnvByName(app);
+        const found = envByName.get(match[1]!);
         if (found) env.push(found);
       }
     }

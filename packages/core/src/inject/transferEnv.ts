@@ -21,27 +21,30 @@ function sourceContainerName(transfer: TransferEnvVar, pod: Pod): string | undef
   return transfer.sourceContainerName;
 }
 
-/** The last variable of that name in the container (Kruise indexes them in a map, so the last wins). */
-function lastEnv(container: Container, name: string): EnvVar | undefined {
-  const env = container.env;
-  if (!env) return undefined;
-  for (let i = env.length - 1; i >= 0; i--) if (env[i]!.name === name) return env[i];
-  return undefined;
+/** The last variable of each name in the container (Kruise indexes them in a map, so the last wins). */
+function lastEnvByName(container: Container): Map<string, EnvVar> {
+  const byName = new Map<string, EnvVar>();
+  for (const env of container.env ?? []) byName.set(env.name, env);
+  return byName;
 }
 
 export function transferredEnv(transfers: readonly TransferEnvVar[] | undefined, pod: Pod): EnvVar[] {
   if (!transfers || transfers.length === 0) return [];
   const out: EnvVar[] = [];
   const containers = pod.spec?.containers ?? [];
+  // Indexed once per source container: the pod's author decides how many variables there are.
+  const envOf = new Map<Container, Map<string, EnvVar>>();
   for (const transfer of transfers) {
     const source = sourceContainerName(transfer, pod);
     if (!source) continue;
     const container = containers.find((c) => c.name === source);
     if (!container) continue;
+    let byName = envOf.get(container);
+    if (!byName) envOf.set(container, (byName = lastEnvByName(container)));
     const names = new Set<string>(transfer.envNames ?? []);
     if (transfer.envName) names.add(transfer.envName);
     for (const name of [...names].sort()) {
-      const env = lastEnv(container, name);
+      const env = byName.get(name);
       if (env) out.push(env);
     }
   }

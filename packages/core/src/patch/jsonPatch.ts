@@ -3,6 +3,7 @@
 // costs only what changed. Arrays are diffed by longest common subsequence of equal elements; a
 // removed and an inserted element at the same position become a nested diff of the two.
 import type { JsonPatchOperation } from '@sidecarset/api';
+import { goJsonStringify } from '../hash/goJson.js';
 import { jsonEqual, ownValue } from './jsonEqual.js';
 import { pointerJoin } from './jsonPointer.js';
 
@@ -63,12 +64,23 @@ function diffArray(from: readonly unknown[], to: readonly unknown[], path: strin
     for (let k = 0; k < common; k++) script.push('d', 'i');
     for (let k = 0; k < m - common; k++) script.push('i');
   } else {
+    // Equal elements get equal ids (one canonical text each, read once), so a cell compares two
+    // numbers however deep the elements are: the table costs n x m, not n x m x element size.
+    const ids = new Map<string, number>();
+    const idOf = (value: unknown): number => {
+      const text = value === undefined ? 'undefined' : goJsonStringify(value);
+      let id = ids.get(text);
+      if (id === undefined) ids.set(text, (id = ids.size));
+      return id;
+    };
+    const fromIds = Array.from({ length: n }, (_, k) => idOf(from[start + k]));
+    const toIds = Array.from({ length: m }, (_, k) => idOf(to[start + k]));
     // lengths[i][j] = LCS of from[start+i..fromEnd) and to[start+j..toEnd)
     const width = m + 1;
     const lengths = new Uint32Array((n + 1) * width);
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        lengths[i * width + j] = jsonEqual(from[start + i], to[start + j])
+        lengths[i * width + j] = fromIds[i] === toIds[j]
           ? lengths[(i + 1) * width + j + 1]! + 1
           : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
       }
@@ -76,7 +88,7 @@ function diffArray(from: readonly unknown[], to: readonly unknown[], path: strin
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
-      if (i < n && j < m && jsonEqual(from[start + i], to[start + j])) {
+      if (i < n && j < m && fromIds[i] === toIds[j]) {
         script.push('k');
         i++;
         j++;

@@ -11,13 +11,13 @@ import { labelSelectorMatches, type Labels } from '../labels/labelSelector.js';
 /** A sort key per pod: compare the tuples, smaller first. */
 export type PriorityKey = readonly [number, number];
 
-const TRAILING_DIGITS = /(\d+)$/;
-
 /** The integer at the end of a label value, 0 when there is none (Kruise's getIntFromStringSuffix). */
 export function trailingInteger(value: string): number {
-  const digits = TRAILING_DIGITS.exec(value)?.[1];
-  if (digits === undefined) return 0;
-  const parsed = Number(digits);
+  // Read from the end: an unanchored /(\d+)$/ would retry from every digit of a long run (quadratic).
+  let start = value.length;
+  while (start > 0 && value.charCodeAt(start - 1) >= 48 && value.charCodeAt(start - 1) <= 57) start -= 1;
+  if (start === value.length) return 0;
+  const parsed = Number(value.slice(start));
   return Number.isSafeInteger(parsed) ? parsed : 0;
 }
 

@@ -1,4 +1,4 @@
 export { validateSidecarSet, validateSidecarSetName, SIDECARSET_NAME_MAX } from './validateSidecarSet.js';
 export { validateResourceBinding } from './validateResourceBinding.js';
 export { sidecarSetsCanSelectSamePod, NAMESPACE_NAME_LABEL } from './sidecarSetScope.js';
-export { parseQuantity, formatQuantity, canonicalQuantity, compareQuantities, type Quantity, type QuantityFormat } from './quantity.js';
+export { parseQuantity, readQuantity, formatQuantity, canonicalQuantity, compareQuantities, QUANTITY_MAX_LENGTH, type Quantity, type QuantityFormat, type QuantityReading } from './quantity.js';

@@ -3,8 +3,11 @@
 // so spec.namespace is the namespace selector {kubernetes.io/metadata.name: <namespace>}, and the
 // question becomes two satisfiability checks: one over namespace labels, one over pod labels. No
 // lookups: it holds for every cluster, now and later.
+//
+// Each SidecarSet's selectors are compiled once (remembered per object, so the cached SidecarSets
+// the webhook compares every new one against are compiled once per version, not once per request).
 import type { LabelSelector, SidecarSet } from '@sidecarset/api';
-import { selectorsCanAllMatch, selectorsCanOverlap } from '../labels/selectorOverlap.js';
+import { compileSelectors, compiledCanAllMatch, type CompiledSelectors } from '../labels/selectorOverlap.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -19,10 +22,27 @@ function namespaceSelectors(sidecarSet: SidecarSet): LabelSelector[] {
 
 const isSelector = (value: unknown): value is LabelSelector => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Where a SidecarSet can inject: its pod selector and its namespace selectors, compiled; undefined when it selects nothing. */
+interface Scope {
+  pods: CompiledSelectors;
+  namespaces: CompiledSelectors;
+}
+
+const scopes = new WeakMap<SidecarSet, Scope | undefined>();
+
+function scopeOf(sidecarSet: SidecarSet): Scope | undefined {
+  if (scopes.has(sidecarSet)) return scopes.get(sidecarSet);
+  const pods = sidecarSet.spec?.selector;
+  // A SidecarSet without a selector selects nothing.
+  const scope = isSelector(pods) ? { pods: compileSelectors([pods]), namespaces: compileSelectors(namespaceSelectors(sidecarSet)) } : undefined;
+  scopes.set(sidecarSet, scope);
+  return scope;
+}
+
 /** True when some pod, in some namespace, can be selected by both SidecarSets. */
 export function sidecarSetsCanSelectSamePod(a: SidecarSet, b: SidecarSet): boolean {
-  const podA = a.spec?.selector;
-  const podB = b.spec?.selector;
-  if (!isSelector(podA) || !isSelector(podB)) return false; // a SidecarSet without a selector selects nothing
-  return selectorsCanOverlap(podA, podB) && selectorsCanAllMatch([...namespaceSelectors(a), ...namespaceSelectors(b)]);
+  const scopeA = scopeOf(a);
+  const scopeB = scopeOf(b);
+  if (!scopeA || !scopeB) return false;
+  return compiledCanAllMatch(scopeA.pods, scopeB.pods) && compiledCanAllMatch(scopeA.namespaces, scopeB.namespaces);
 }

@@ -1,6 +1,7 @@
 // spec.patchPodMetadata: pod annotations written at injection.
 import type { FieldError } from '@sidecarset/api';
-import { checkEnum, duplicate, invalid, invalidEach, isObject, keyPath, listAt, required, typeInvalid } from './fieldErrors.js';
+import { ANNOTATION_JSON_BUDGET, parseJsonWithinBudget } from '../util/jsonTextBudget.js';
+import { checkEnum, duplicate, invalid, invalidEach, isObject, keyPath, listAt, required, tooLong, typeInvalid } from './fieldErrors.js';
 import { qualifiedName } from './k8sNames.js';
 
 export const PATCH_POLICIES = ['Retain', 'Overwrite', 'MergePatchJson'] as const;
@@ -24,8 +25,14 @@ export function validatePatchPodMetadata(patches: unknown, path: string): FieldE
       errors.push(...invalidEach(where, key, qualifiedName(key.toLowerCase())));
       if (typeof value !== 'string') {
         errors.push(typeInvalid(where, value, 'an annotation value must be a string; quote it, or for MergePatchJson write the JSON as a string'));
-      } else if (patch.patchPolicy === 'MergePatchJson' && !isJsonObject(value)) {
-        errors.push(invalid(where, value, 'with patchPolicy MergePatchJson the value must be a JSON object, e.g. \'{"key":"value"}\''));
+      } else if (value.length > ANNOTATION_JSON_BUDGET.maxLength) {
+        errors.push(tooLong(where, value, `must be at most ${ANNOTATION_JSON_BUDGET.maxLength} characters: all annotations of a pod together may not be longer`));
+      } else if (patch.patchPolicy === 'MergePatchJson') {
+        const parsed = parseJsonWithinBudget(value, ANNOTATION_JSON_BUDGET);
+        if (!parsed.ok || !isObject(parsed.value)) {
+          const why = parsed.ok ? '' : ` (it ${parsed.reason})`;
+          errors.push(invalid(where, value, `with patchPolicy MergePatchJson the value must be a JSON object, e.g. '{"key":"value"}'${why}`));
+        }
       }
       const first = keys.get(key);
       if (first) errors.push(duplicate(where, key, `annotation ${key} is already patched by ${first}; patch each key once`));
@@ -33,12 +40,4 @@ export function validatePatchPodMetadata(patches: unknown, path: string): FieldE
     }
   });
   return errors;
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    return isObject(JSON.parse(text));
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@
 // fields (podInjectPolicy, upgradeStrategy, shareVolumePolicy, transferEnv, resourcesPolicy), names
 // unique across both lists (they end up in one pod), and no two containers claiming one hostPort.
 import type { FieldError } from '@sidecarset/api';
-import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString, isObject, listAt, required, typeInvalid } from './fieldErrors.js';
+import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString, isObject, listAt, required, tooLong, typeInvalid } from './fieldErrors.js';
 import { dns1123Label, envVarName, qualifiedName } from './k8sNames.js';
 import { validateContainer, type ContainerKind } from './validateContainers.js';
 
@@ -11,6 +11,8 @@ const UPGRADE_TYPES = ['ColdUpgrade', 'HotUpgrade'];
 const SHARE_POLICIES = ['enabled', 'disabled'];
 const TARGET_CONTAINER_MODES = ['sum', 'max'];
 const TRANSFER_FIELD_PATH = /^metadata\.(labels|annotations)\['(.+)'\]$/;
+/** Only compiled here (never run): JavaScript's engine backtracks, so a pattern must stay short. */
+const RESOURCES_POLICY_REGEX_MAX = 1024;
 
 interface Named {
   path: string;
@@ -183,7 +185,10 @@ function validateResourcesPolicy(policy: unknown, path: string): FieldError[] {
   const regex = policy.targetContainersNameRegex;
   if (regex !== undefined && regex !== null) {
     if (typeof regex !== 'string') errors.push(typeInvalid(`${path}.targetContainersNameRegex`, regex, 'must be a string'));
-    else {
+    else if (regex.length > RESOURCES_POLICY_REGEX_MAX) {
+      // A deliberate bound (OpenKruise compiles any length): container names have at most 63 characters.
+      errors.push(tooLong(`${path}.targetContainersNameRegex`, regex, `must be at most ${RESOURCES_POLICY_REGEX_MAX} characters`));
+    } else {
       try {
         new RegExp(regex);
       } catch (error) {

@@ -4,6 +4,8 @@
 import type { FieldError, SidecarSet } from '@sidecarset/api';
 import { forbidden, isObject } from './fieldErrors.js';
 
+const NAMES_LISTED = 10;
+
 const upgradeTypeOf = (container: Record<string, unknown>): string =>
   isObject(container.upgradeStrategy) && typeof container.upgradeStrategy.upgradeType === 'string' && container.upgradeStrategy.upgradeType !== ''
     ? container.upgradeStrategy.upgradeType
@@ -15,12 +17,15 @@ export function validateUpdate(next: SidecarSet, previous: SidecarSet): FieldErr
     if (isObject(container) && typeof container.name === 'string') before.set(container.name, upgradeTypeOf(container));
   }
   const errors: FieldError[] = [];
+  // Written once, not once per error, and at most a few names long.
+  const listed = [...before.keys()].slice(0, NAMES_LISTED).map((n) => `"${n}"`);
+  if (before.size > NAMES_LISTED) listed.push(`and ${before.size - NAMES_LISTED} more`);
+  const names = listed.join(', ') || 'none';
   asList(next.spec?.containers).forEach((container, index) => {
     if (!isObject(container) || typeof container.name !== 'string') return;
     const path = `spec.containers[${index}]`;
     const was = before.get(container.name);
     if (was === undefined) {
-      const names = [...before.keys()].map((n) => `"${n}"`).join(', ') || 'none';
       errors.push(
         forbidden(
           `${path}.name`,

@@ -4,7 +4,7 @@ import type { FieldError } from '@sidecarset/api';
 import { volumeSourcesOf } from '../defaults/defaultSidecarSet.js';
 import { checkEnum, duplicate, forbidden, invalidEach, invalid, isNonEmptyString, isObject, listAt, required, typeInvalid } from './fieldErrors.js';
 import { configMapKey, dns1123Label, dns1123Subdomain } from './k8sNames.js';
-import { compareQuantities, parseQuantity } from './quantity.js';
+import { compareQuantities, readQuantity } from './quantity.js';
 
 const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
 const MAX_FILE_MODE = 0o777;
@@ -141,7 +141,7 @@ function validateMode(mode: unknown, path: string): FieldError[] {
 
 export function validateNonNegativeQuantity(value: unknown, path: string): FieldError[] {
   if (value === undefined || value === null) return [];
-  const q = parseQuantity(value);
-  if (!q) return [invalid(path, value, 'must be a quantity such as 500m, 2, 128Mi or 1Gi')];
-  return compareQuantities(q, { mantissa: 0n, exponent: 0, format: 'DecimalSI' }) < 0 ? [invalid(path, value, 'must be greater than or equal to 0')] : [];
+  const reading = readQuantity(value);
+  if (!reading.ok) return [invalid(path, value, reading.reason)];
+  return compareQuantities(reading.quantity, { mantissa: 0n, exponent: 0, format: 'DecimalSI' }) < 0 ? [invalid(path, value, 'must be greater than or equal to 0')] : [];
 }
