@@ -96,12 +96,13 @@ describe('POST /mutate-pods', () => {
     expect(body.response!.status!.message).toContain('caches are not loaded');
   });
 
-  it('turns an internal error into a denial with a clear message and no patch', async () => {
+  it('turns an internal error into a denial with a short generic message and no patch; the log has the details', async () => {
     const broken = { ...staticCaches({}), sidecarSets: (): SidecarSet[] => { throw new Error('cache exploded'); } };
-    const { app, metrics } = server(broken);
+    const { app, metrics, lines } = server(broken);
     const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
-    expect(body.response).toMatchObject({ allowed: false, status: { code: 500, message: 'sidecarset webhook internal error, nothing was changed: cache exploded' } });
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 500, message: 'sidecarset webhook internal error, nothing was changed; the webhook log has the details' } });
     expect(body.response!.patch).toBeUndefined();
+    expect(lines.find((l) => l.msg === 'admission failed')).toMatchObject({ errorType: 'Error', errorMessage: 'cache exploded' });
     expect(await metrics.registry.getSingleMetricAsString('sidecarset_webhook_errors_total')).toContain('route="/mutate-pods"} 1');
   });
 });

@@ -2,6 +2,7 @@
 // Tests build it without TLS and drive it with app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { boundedJsonBody } from './admission/boundedJsonBody.js';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
@@ -10,8 +11,12 @@ import { resourceBindingRoutes } from './routes/resourceBindings.js';
 import { sidecarSetRoutes } from './routes/sidecarSets.js';
 import { clientCertificateTlsOptions, requireClientCertificate, type ClientAuthentication } from './tls/clientAuthentication.js';
 
-/** The API server sends at most ~3 MiB objects; an admission body beyond this is not a real review. */
-export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * controller-runtime's limit (OpenKruise's webhook server): an UPDATE review carries two objects of at
+ * most 3 MiB (the API server's request limit) plus the request. A body beyond it is not a real review.
+ * Parse time is bounded separately, by the number of JSON values (admission/boundedJsonBody.ts).
+ */
+export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
 
 export interface WebhookServerOptions {
   caches: WebhookCaches;
@@ -36,6 +41,7 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   const app = (
     options.tls ? Fastify({ ...common, http2: true, https: { allowHTTP1: true, key: options.tls.key, cert: options.tls.cert, ...(options.clientAuthentication ? clientCertificateTlsOptions(options.clientAuthentication.ca) : {}) } }) : Fastify(common)
   ) as unknown as FastifyInstance;
+  boundedJsonBody(app);
   const deps = { caches: options.caches, metrics };
   if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
   healthRoutes(app, options.caches, metrics);

@@ -1,0 +1,267 @@
+// What any caller of the webhook's port can send, driven in process with app.inject(): wrongly typed
+// objects get field errors (never an internal error), no review costs more than a bounded amount of
+// work whatever it contains, and what the caller sent reaches logs and messages only as a short prefix.
+import { Writable } from 'node:stream';
+import type { AdmissionReview, SidecarSet } from '@sidecarset/api';
+import { describe, expect, it } from 'vitest';
+import { DENIAL_ERRORS_MAX } from './admission/admissionReview.js';
+import { REQUEST_JSON_BUDGET } from './admission/boundedJsonBody.js';
+import { staticCaches, type WebhookCaches } from './caches.js';
+import { createWebhookMetrics } from './metrics.js';
+import { buildWebhookServer } from './server.js';
+
+const sidecarSet: SidecarSet = {
+  apiVersion: 'apps.kruise.io/v1alpha1',
+  kind: 'SidecarSet',
+  metadata: { name: 'test-sidecarset' },
+  spec: {
+    selector: { matchLabels: { app: 'nginx' } },
+    containers: [{ name: 'sidecar1', image: 'centos:6.7', volumeMounts: [{ name: 'log-volume', mountPath: '/var/log' }] }],
+    volumes: [{ name: 'log-volume', emptyDir: {} }],
+  },
+};
+
+const withSpec = (spec: Record<string, unknown>, base: SidecarSet = sidecarSet): unknown => ({ ...base, spec: { ...base.spec, ...spec } });
+const withContainer = (container: Record<string, unknown>): unknown => withSpec({ containers: [{ ...sidecarSet.spec.containers![0], ...container }] });
+
+const pod = (patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } = {}): unknown => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'test-pod', namespace: 'default', labels: { app: 'nginx' }, ...patch.metadata },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.15.1' }], ...patch.spec },
+});
+
+const kinds: Record<string, { group: string; version: string; kind: string; resource: string }> = {
+  '/mutate-pods': { group: '', version: 'v1', kind: 'Pod', resource: 'pods' },
+  '/mutate-sidecarsets': { group: 'apps.kruise.io', version: 'v1alpha1', kind: 'SidecarSet', resource: 'sidecarsets' },
+  '/validate-sidecarsets': { group: 'apps.kruise.io', version: 'v1alpha1', kind: 'SidecarSet', resource: 'sidecarsets' },
+  '/validate-resourcebindings': { group: 'sidecarset.alibabacloud.com', version: 'v1alpha1', kind: 'SidecarSetResourceBinding', resource: 'sidecarsetresourcebindings' },
+};
+
+const review = (route: string, object: unknown, extra: Record<string, unknown> = {}): AdmissionReview => {
+  const { group, version, kind, resource } = kinds[route]!;
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'uid-1',
+      kind: { group, version, kind },
+      resource: { group, version, resource },
+      operation: 'CREATE',
+      namespace: 'default',
+      userInfo: { username: 'tester' },
+      object,
+      ...extra,
+    },
+  } as AdmissionReview;
+};
+
+function server(caches: WebhookCaches = staticCaches({ sidecarSets: [sidecarSet] })) {
+  const lines: string[] = [];
+  const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+  const metrics = createWebhookMetrics(false);
+  const app = buildWebhookServer({ caches, metrics, logger: { level: 'info', stream }, now: () => new Date('2026-01-01T00:00:00Z') });
+  return { app, lines, metrics };
+}
+
+type App = ReturnType<typeof server>['app'];
+
+/** Posts a body (JSON text or a value) and times the answer. */
+async function post(app: App, url: string, payload: unknown) {
+  const started = performance.now();
+  const response = await app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+  const ms = performance.now() - started;
+  return { status: response.statusCode, body: response.json() as AdmissionReview & { message?: string }, ms };
+}
+
+/**
+ * Posts twice and times the second answer: the first compiles the code paths this shape of review
+ * takes, once per process; the second is what every later review of that shape costs.
+ */
+async function timedPost(app: App, url: string, payload: unknown) {
+  await post(app, url, payload);
+  return post(app, url, payload);
+}
+
+/** A server whose JIT and schema validators have seen one ordinary request of each route. */
+async function warmServer(caches?: WebhookCaches) {
+  const built = server(caches);
+  await post(built.app, '/mutate-pods', review('/mutate-pods', pod()));
+  await post(built.app, '/mutate-sidecarsets', review('/mutate-sidecarsets', sidecarSet));
+  await post(built.app, '/validate-sidecarsets', review('/validate-sidecarsets', { ...sidecarSet, metadata: { name: 'other' } }));
+  return built;
+}
+
+const causes = (body: AdmissionReview) => body.response?.status?.details?.causes?.map((c) => c.field) ?? [];
+
+describe('wrongly typed objects get field errors, never an internal error', () => {
+  const cases: { name: string; route: string; object: unknown; field: string }[] = [
+    { name: 'SidecarSet containers that are a string (defaulting runs before the CRD schema)', route: '/mutate-sidecarsets', object: withSpec({ containers: 'sidecar1' }), field: 'spec.containers' },
+    { name: 'a container name that is a number', route: '/mutate-sidecarsets', object: withContainer({ name: 5 }), field: 'spec.containers[0].name' },
+    { name: 'an emptyDir that is a string', route: '/mutate-sidecarsets', object: withSpec({ volumes: [{ name: 'log-volume', emptyDir: 'yes' }] }), field: 'spec.volumes[0].emptyDir' },
+    { name: 'resources that are a list', route: '/mutate-sidecarsets', object: withContainer({ resources: [] }), field: 'spec.containers[0].resources' },
+    { name: 'a SidecarSet without spec', route: '/mutate-sidecarsets', object: { ...sidecarSet, spec: null }, field: 'spec' },
+    { name: 'a selector written as a string', route: '/validate-sidecarsets', object: withSpec({ selector: 'app=nginx' }), field: 'spec.selector' },
+    { name: 'a partition that is an object', route: '/validate-sidecarsets', object: withSpec({ updateStrategy: { partition: {} } }), field: 'spec.updateStrategy.partition' },
+    {
+      name: 'binding subjects that are an object',
+      route: '/validate-resourcebindings',
+      object: { apiVersion: 'sidecarset.alibabacloud.com/v1alpha1', kind: 'SidecarSetResourceBinding', metadata: { name: 'b', namespace: 'default' }, spec: { subjects: { kind: 'SidecarSet' }, resourceRefs: [] } },
+      field: 'spec.subjects',
+    },
+    { name: 'a pod label value that is a number', route: '/mutate-pods', object: pod({ metadata: { labels: { app: 5 } } }), field: 'metadata.labels[app]' },
+    { name: 'pod containers that are an object', route: '/mutate-pods', object: pod({ spec: { containers: { name: 'app' } } }), field: 'spec.containers' },
+    { name: 'a pod env name that is a number', route: '/mutate-pods', object: pod({ spec: { containers: [{ name: 'app', env: [{ name: 5 }] }] } }), field: 'spec.containers[0].env[0].name' },
+    { name: 'a subPathExpr that is a list', route: '/mutate-pods', object: pod({ spec: { containers: [{ name: 'app', volumeMounts: [{ name: 'v', mountPath: '/v', subPathExpr: ['$(A)'] }] }] } }), field: 'spec.containers[0].volumeMounts[0].subPathExpr' },
+    { name: 'a hash annotation that is an object', route: '/mutate-pods', object: pod({ metadata: { annotations: { 'kruise.io/sidecarset-hash': {} } } }), field: 'metadata.annotations[kruise.io/sidecarset-hash]' },
+    { name: 'a pod volume named by a list', route: '/mutate-pods', object: pod({ spec: { volumes: [{ name: ['v'] }] } }), field: 'spec.volumes[0].name' },
+  ];
+  it.each(cases)('$name: denied with an error at $field', async ({ route, object, field }) => {
+    const { app, metrics } = server();
+    const { status, body } = await post(app, route, review(route, object));
+    expect(status).toBe(200);
+    expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 422, reason: 'Invalid' } });
+    expect(causes(body)).toContain(field);
+    expect(body.response!.status!.message).not.toMatch(/internal error/);
+    expect(await metrics.registry.getSingleMetricAsString('sidecarset_webhook_errors_total')).not.toMatch(/ 1$/m);
+  });
+
+  it.each([
+    { name: 'a pod that is null', route: '/mutate-pods', payload: review('/mutate-pods', null) },
+    { name: 'a pod that is a string', route: '/mutate-pods', payload: review('/mutate-pods', 'pod') },
+    { name: 'a SidecarSet that is a list', route: '/validate-sidecarsets', payload: review('/validate-sidecarsets', [sidecarSet]) },
+    { name: 'an UPDATE whose oldObject is a number', route: '/validate-sidecarsets', payload: review('/validate-sidecarsets', sidecarSet, { operation: 'UPDATE', oldObject: 5 }) },
+  ])('$name (never sent by the API server) is denied as a bad request', async ({ route, payload }) => {
+    const { app } = server();
+    const { body } = await post(app, route, payload);
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 400, reason: 'BadRequest' } });
+  });
+
+  it(`lists at most ${DENIAL_ERRORS_MAX} field errors in one denial, then how many more`, async () => {
+    const { app } = server();
+    const containers = Array.from({ length: 500 }, () => ({ name: 5, image: 6 }));
+    const { body } = await post(app, '/mutate-sidecarsets', review('/mutate-sidecarsets', withSpec({ containers })));
+    expect(causes(body)).toHaveLength(DENIAL_ERRORS_MAX);
+    expect(body.response!.status!.message).toMatch(/and 900 more errors\]$/);
+  });
+});
+
+describe('bounded work per admission, whatever the review contains', () => {
+  const hugeExponent = withContainer({ resources: { limits: { cpu: '1e2000000000' } } });
+  const manyDigits = withContainer({ resources: { requests: { memory: '9'.repeat(40_000) } } });
+
+  it.each([
+    { name: 'a CPU limit of 1e2000000000 (matches the CRD pattern)', object: hugeExponent, field: 'spec.containers[0].resources.limits[cpu]', reason: /at most 8Ei/ },
+    { name: 'a memory request of 40,000 digits', object: manyDigits, field: 'spec.containers[0].resources.requests[memory]', reason: /at most 64 characters/ },
+  ])('validating $name answers in well under 100 ms, with a field error', async ({ object, field, reason }) => {
+    const { app } = await warmServer();
+    const { body, ms } = await timedPost(app, '/validate-sidecarsets', review('/validate-sidecarsets', object));
+    expect(body.response!.allowed).toBe(false);
+    const cause = body.response!.status!.details!.causes!.find((c) => c.field === field);
+    expect(cause?.message).toMatch(reason);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('defaulting leaves an oversized quantity as written (validation refuses it) and answers at once', async () => {
+    const { app } = await warmServer();
+    const { body, ms } = await timedPost(app, '/mutate-sidecarsets', review('/mutate-sidecarsets', hugeExponent));
+    expect(body.response!.allowed).toBe(true);
+    const patch = JSON.parse(Buffer.from(body.response!.patch!, 'base64').toString()) as { path: string }[];
+    expect(patch.map((op) => op.path)).not.toContain('/spec/containers/0/resources/limits/cpu');
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('/healthz answers while an adversarial SidecarSet is admitted', async () => {
+    const { app } = await warmServer();
+    await post(app, '/validate-sidecarsets', review('/validate-sidecarsets', hugeExponent));
+    const started = performance.now();
+    const [admission, health] = await Promise.all([
+      post(app, '/validate-sidecarsets', review('/validate-sidecarsets', hugeExponent)),
+      app.inject('/healthz').then((response) => ({ status: response.statusCode, ms: performance.now() - started })),
+    ]);
+    expect(admission.body.response!.allowed).toBe(false);
+    expect(health.status).toBe(200);
+    expect(health.ms).toBeLessThan(100);
+  });
+
+  it('comparing a selector of 20,000 values with another SidecarSet of 20,000 other values answers at once', async () => {
+    const values = (prefix: string) => Array.from({ length: 20_000 }, (_, i) => `${prefix}${i}`);
+    const other = { ...sidecarSet, metadata: { name: 'other' }, spec: { ...sidecarSet.spec, selector: { matchExpressions: [{ key: 'app', operator: 'In' as const, values: values('b') }] } } };
+    const { app } = await warmServer(staticCaches({ sidecarSets: [other] }));
+    const next = withSpec({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: values('a') }] } });
+    const { body, ms } = await timedPost(app, '/validate-sidecarsets', review('/validate-sidecarsets', next));
+    expect(body.response!.allowed).toBe(true); // disjoint values: no conflict
+    expect(ms).toBeLessThan(100);
+  });
+
+  it.each([
+    { name: 'a hash annotation holding 100,000 JSON objects', object: pod({ metadata: { annotations: { 'kruise.io/sidecarset-hash': `[${'{},'.repeat(100_000)}{}]` } } }) },
+    { name: 'a label value of a million characters', object: pod({ metadata: { labels: { app: 'nginx', big: 'x'.repeat(1_000_000) } } }) },
+    { name: '200 containers sharing 200 mounts and variables each', object: pod({ spec: { containers: Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, env: Array.from({ length: 50 }, (_, j) => ({ name: `V${j}`, value: 'x' })), volumeMounts: Array.from({ length: 10 }, (_, j) => ({ name: `v${j}`, mountPath: `/m/${j}`, subPathExpr: `$(V${j})` })) })) } }) },
+  ])('injecting into a pod with $name answers in well under 100 ms', async ({ object }) => {
+    const sharing = { ...sidecarSet, spec: { ...sidecarSet.spec, containers: [{ ...sidecarSet.spec.containers![0]!, shareVolumePolicy: { type: 'enabled' as const } }] } };
+    const { app } = await warmServer(staticCaches({ sidecarSets: [sharing] }));
+    const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', object));
+    expect(body.response!.uid).toBe('uid-1');
+    expect(ms).toBeLessThan(100);
+  });
+
+  it(`a review of more than ${REQUEST_JSON_BUDGET.maxValues} JSON values is denied without being parsed, naming the bound`, async () => {
+    const { app } = await warmServer();
+    const labels = Object.fromEntries(Array.from({ length: REQUEST_JSON_BUDGET.maxValues }, (_, i) => [`k${i}`, 'v']));
+    const { status, body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { labels } })));
+    expect(status).toBe(200);
+    expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413, reason: 'RequestEntityTooLarge' } });
+    expect(body.response!.status!.message).toContain(`at most ${REQUEST_JSON_BUDGET.maxValues} JSON values`);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it(`a review nested deeper than ${REQUEST_JSON_BUDGET.maxDepth} levels is denied without being parsed`, async () => {
+    const { app } = await warmServer();
+    const deep = JSON.stringify(review('/mutate-pods', pod())).replace('"kind":"Pod"', `"kind":"Pod","x":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const { body } = await post(app, '/mutate-pods', deep);
+    expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
+    expect(body.response!.status!.message).toContain(`nests deeper than ${REQUEST_JSON_BUDGET.maxDepth} levels`);
+  });
+
+  it('a body over budget that is not a review gets HTTP 413', async () => {
+    const { app } = await warmServer();
+    const { status, body } = await post(app, '/mutate-pods', `[${'0,'.repeat(REQUEST_JSON_BUDGET.maxValues)}0]`);
+    expect(status).toBe(413);
+    expect(body.message).toContain('more than');
+  });
+});
+
+describe('logs and messages carry only a short prefix of what the caller sent', () => {
+  it('a malformed review with a huge apiVersion gets a short 400 and a short log line', async () => {
+    const { app, lines } = server();
+    const { status, body } = await post(app, '/mutate-pods', { apiVersion: 'x'.repeat(100_000), kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE' } });
+    expect(status).toBe(400);
+    expect(body.message!.length).toBeLessThan(300);
+    expect(body.message).toContain('…');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(1000);
+  });
+
+  it('the admission log line cuts the pod name, namespace and operation short', async () => {
+    const { app, lines } = server();
+    await post(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { name: 'p'.repeat(100_000) } }), { namespace: 'n'.repeat(100_000), operation: 'O'.repeat(100_000) }));
+    const line = lines.find((l) => l.includes('"msg":"admission"'))!;
+    expect(line.length).toBeLessThan(1000);
+    expect(JSON.parse(line)).toMatchObject({ namespace: `${'n'.repeat(64)}…`, operation: `${'O'.repeat(64)}…` });
+  });
+});
+
+describe('metrics with bounded labels', () => {
+  it('exposes the event loop delay by quantile', async () => {
+    const { app } = server();
+    const text = (await app.inject('/metrics')).body;
+    for (const quantile of ['0.5', '0.99', '1']) expect(text).toMatch(new RegExp(`sidecarset_webhook_event_loop_delay_seconds\\{quantile="${quantile}"\\} \\d`));
+  });
+
+  it('counts a skipped SidecarSet under its code, not a free-text reason', async () => {
+    const paused = { ...sidecarSet, spec: { ...sidecarSet.spec, injectionStrategy: { paused: true } } };
+    const { app, metrics } = server(staticCaches({ sidecarSets: [paused] }));
+    await post(app, '/mutate-pods', review('/mutate-pods', pod()));
+    expect(await metrics.registry.getSingleMetricAsString('sidecarset_webhook_skipped_total')).toContain('sidecarset_webhook_skipped_total{reason="InjectionPaused"} 1');
+  });
+});
