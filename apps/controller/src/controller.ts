@@ -1,8 +1,9 @@
 // The SidecarSet controller: caches filled by informers on every replica (a standby takes over
-// warm), a keyed work queue fed by SidecarSet, Pod and ControllerRevision events, and reconcile
-// workers that run only while this replica holds the leader Lease.
+// warm), a keyed work queue fed by SidecarSet, Pod, Namespace and ControllerRevision events, and
+// reconcile workers that run only while this replica holds the leader Lease. Namespace labels are
+// cached because a SidecarSet acts only on the pods it selects now, namespaceSelector included.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { controllerRevisionInformer, podInformer, sidecarSetInformer, type Informer } from '@sidecarset/api';
+import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace } from '@sidecarset/api';
 import { rolloutPodView, SIDECARSET_NAME_LABEL } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import type { ControllerConfig } from './config.js';
@@ -13,6 +14,9 @@ import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, Event
 
 /** How long pod events gather before the SidecarSets they touch are reconciled. */
 const POD_EVENT_BATCH_MS = 500;
+
+/** What the controller reads of a Namespace: its labels. */
+const namespaceLabelsView = (namespace: Namespace): Namespace => ({ metadata: { name: namespace.metadata?.name, resourceVersion: namespace.metadata?.resourceVersion, labels: namespace.metadata?.labels } });
 
 export interface SidecarSetController {
   metrics: ControllerMetrics;
@@ -33,8 +37,15 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
   const pods = podInformer(kubeConfig, {}, { onError, transform: rolloutPodView }); // only what the rollout reads: thousands of pods
   const revisions = controllerRevisionInformer(kubeConfig, config.namespace, { labelSelector: SIDECARSET_NAME_LABEL }, { onError });
-  const informers: Informer<{ metadata?: object }>[] = [sidecarSets, pods, revisions] as never;
-  const index = new PodsBySidecarSet();
+  const namespaces = namespaceInformer(kubeConfig, { onError, transform: namespaceLabelsView });
+  const informers: Informer<{ metadata?: object }>[] = [sidecarSets, pods, revisions, namespaces] as never;
+  const index = new PodsBySidecarSet({
+    sidecarSet: (name) => sidecarSets.get(name),
+    namespaceLabels: (name) => {
+      const namespace = namespaces.get(name);
+      return namespace && (namespace.metadata?.labels ?? {});
+    },
+  });
   const queue = new WorkQueue<string>({ hooks: metrics.workQueueHooks('sidecarset') });
   const writer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
   const events = new EventRecorder({ sink: apiServerEventSink(kubeConfig), onError: (error) => log.warn({ err: error }, 'event not recorded') });
@@ -44,7 +55,9 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   sidecarSets.subscribe((e) => queue.add(e.object.metadata?.name ?? ''));
   // A pod event asks for a reconcile a moment later, so that a storm of pod events (a Deployment of
   // thousands scaling up) costs one reconcile of all their pods per moment, not one per event.
-  pods.subscribe((e) => index.apply(e).forEach((name) => queue.addAfter(name, POD_EVENT_BATCH_MS)));
+  pods.subscribe((e) => index.applyPod(e).forEach((name) => queue.addAfter(name, POD_EVENT_BATCH_MS)));
+  // A namespace relabelled in or out of a namespaceSelector changes which pods the SidecarSet acts on.
+  namespaces.subscribe((e) => index.applyNamespace(e).forEach((name) => queue.add(name)));
   revisions.subscribe((e) => {
     const owner = e.object.metadata?.labels?.[SIDECARSET_NAME_LABEL];
     if (owner) queue.add(owner);
