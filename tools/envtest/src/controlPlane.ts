@@ -205,7 +205,7 @@ function handleSignals(): void {
   }
 }
 
-function runKubectl(binary: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runKubectl(binary: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(binary, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

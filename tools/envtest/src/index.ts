@@ -9,3 +9,5 @@ export { freePort } from './freePort.js';
 export { registerSidecarsetWebhook, startSidecarsetWebhook, type SidecarsetWebhook, type WebhookOptions } from './sidecarsetWebhook.js';
 export { ensureSidecarsetNamespace, SIDECARSET_NAMESPACE, startSidecarsetController, type ControllerOptions, type SidecarsetController } from './sidecarsetController.js';
 export { deployedNodeOptions } from './deployedNodeOptions.js';
+export { serviceAccountKubeconfig, serviceAccountUser } from './serviceAccountKubeconfig.js';
+export { deployedIdentity, MANIFESTS_DIR, type DeployedIdentity } from './deployedIdentity.js';

@@ -1,9 +1,11 @@
 // Runs the real sidecarset-controller binary (apps/controller/dist/main.js, built by `nx build`)
-// against a control plane, in the sidecarset-system namespace it needs. A path, not a package
-// import: the controller's own tests use this.
+// against a control plane, in the sidecarset-system namespace it needs, as its Deployment's
+// ServiceAccount with the RBAC of deploy/manifests/controller.yaml, never as the admin. A path, not
+// a package import: the controller's own tests use this.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { deployedIdentity } from './deployedIdentity.js';
 import { deployedNodeOptions } from './deployedNodeOptions.js';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
 
@@ -23,6 +25,8 @@ export interface ControllerOptions {
 export interface SidecarsetController {
   process: ManagedProcess;
   identity: string;
+  /** The kubeconfig the controller runs with: its ServiceAccount's. */
+  kubeconfigPath: string;
   logs: () => string;
   stop(): Promise<void>;
   /** SIGKILL: no release of the Lease, no finishing of work. */
@@ -43,12 +47,13 @@ let serial = 0;
 export async function startSidecarsetController(plane: ControlPlane, options: ControllerOptions = {}): Promise<SidecarsetController> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the controller first (npx nx build @sidecarset/controller)`);
   await ensureSidecarsetNamespace(plane);
+  const { kubeconfigPath } = await deployedIdentity(plane, 'controller.yaml');
   const identity = options.identity ?? `controller-${++serial}`;
   const lease = options.leaseDurationMs ?? 15_000;
   const args = [
     ...(options.nodeOptions ?? deployedNodeOptions('controller.yaml', 'controller')),
     MAIN,
-    `--kubeconfig=${plane.kubeconfigPath}`,
+    `--kubeconfig=${kubeconfigPath}`,
     `--namespace=${SIDECARSET_NAMESPACE}`,
     `--identity=${identity}`,
     '--health-port=0',
@@ -68,6 +73,7 @@ export async function startSidecarsetController(plane: ControlPlane, options: Co
   return {
     process: controller,
     identity,
+    kubeconfigPath,
     logs: () => logTail(controller, 400),
     stop: () => controller.stop(),
     async kill() {

@@ -1,11 +1,14 @@
 // Runs the real sidecarset-webhook binary (apps/webhook/dist/main.js, built by `nx build`) against a
 // control plane, serving TLS from files on a free loopback port, and registers it with the API
 // server through the shipped webhook configurations (deploy/manifests), pointed at its URL with a
-// fresh CA as caBundle. A path, not a package import: the webhook's own tests use this.
+// fresh CA as caBundle. It runs as its Deployment's ServiceAccount with the RBAC of
+// deploy/manifests/webhook.yaml (and webhook-self-signed-rbac.yaml in --self-signed mode), never as
+// the admin. A path, not a package import: the webhook's own tests use this.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { deployedIdentity } from './deployedIdentity.js';
 import { deployedNodeOptions } from './deployedNodeOptions.js';
 import { freePort } from './freePort.js';
 import { logTail, startProcess, type ManagedProcess } from './processes.js';
@@ -18,6 +21,8 @@ const CONFIGURATIONS = join(import.meta.dirname, '../../../deploy/manifests/webh
 export interface SidecarsetWebhook {
   url: string;
   caBundle: string;
+  /** The kubeconfig the webhook runs with: its ServiceAccount's. */
+  kubeconfigPath: string;
   process: ManagedProcess;
   logs: () => string;
   stop(): Promise<void>;
@@ -41,7 +46,9 @@ export interface WebhookOptions {
 export async function startSidecarsetWebhook(plane: ControlPlane, options: WebhookOptions = {}): Promise<SidecarsetWebhook> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the webhook first (npx nx build @sidecarset/webhook)`);
   const port = options.port ?? (await freePort());
-  const common = ['--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${plane.kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
+  // Only --self-signed may patch the webhook configurations (with that right it could also set their failurePolicy).
+  const { kubeconfigPath } = await deployedIdentity(plane, 'webhook.yaml', options.selfSigned ? ['webhook-self-signed-rbac.yaml'] : []);
+  const common = ['--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
   if (options.clientCaFile) common.push(`--client-ca-file=${options.clientCaFile}`);
   if (options.clientCertName) common.push(`--client-cert-name=${options.clientCertName}`);
   let tlsArgs = ['--self-signed', '--tls-host=127.0.0.1'];
@@ -61,7 +68,7 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
   const url = `https://127.0.0.1:${port}`;
   // A self-signed webhook's CA is unknown until it has patched the configurations.
   await waitReady(`${url}/readyz`, caBundle || undefined, () => webhook.running(), () => logTail(webhook, 40));
-  return { url, caBundle, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
+  return { url, caBundle, kubeconfigPath, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
 }
 
 /** Applies deploy/manifests/webhook-configurations.yaml with every clientConfig pointed at `url`. */
