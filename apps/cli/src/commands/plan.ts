@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { clusterErrorMessage } from '../cluster/clusterErrorMessage.js';
 import { connectCluster, loadClusterApi, type ClusterFlags } from '../cluster/connectCluster.js';
 import { listInjectedPods } from '../cluster/listInjectedPods.js';
+import { podsInScope } from '../cluster/podsInScope.js';
 import { formatInputError, type InputError } from '../inject/inputErrors.js';
 import { ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
 import { loadPlanSidecarSet, parsePlanPods } from '../plan/loadPlanFiles.js';
@@ -127,7 +128,7 @@ async function readCluster(name: string, flags: ClusterFlags, io: PlanIo): Promi
       throw error;
     }
     try {
-      return { sidecarSet, pods: await listInjectedPods(cluster, name) };
+      return { sidecarSet, pods: await podsInScope(cluster, sidecarSet, await listInjectedPods(cluster, name)) };
     } catch (error) {
       io.stderr(`error: ${clusterErrorMessage(api, error, server, 'pods')}\n`);
       return 1;
