@@ -17,30 +17,42 @@ export function goJsonString(value: string): string {
   return NEEDS_GO_ESCAPE.test(json) ? json.replace(NEEDS_GO_ESCAPE, (ch) => GO_ESCAPES[ch]!) : json;
 }
 
-const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * A JSON value with every object's keys sorted, as Go writes a `map[string]interface{}`.
  * `undefined` members are left out; `undefined` at the top level is written as `null`.
+ * Linear and allocation-light: strings are written with JSON.stringify and the Go escapes applied
+ * once to the whole text (the characters escaped only ever occur inside strings).
  */
 export function goJsonStringify(value: unknown): string {
+  const json = canonicalJson(value);
+  return NEEDS_GO_ESCAPE.test(json) ? json.replace(NEEDS_GO_ESCAPE, (ch) => GO_ESCAPES[ch]!) : json;
+}
+
+function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
-      return goJsonString(value);
+      return JSON.stringify(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map(goJsonStringify).join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const parts: string[] = [];
-      for (const key of Object.keys(record).sort(byteOrder)) {
-        if (record[key] === undefined) continue;
-        parts.push(`${goJsonString(key)}:${goJsonStringify(record[key])}`);
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+        return `${out}]`;
       }
-      return `{${parts.join(',')}}`;
+      const record = value as Record<string, unknown>;
+      // The default sort compares UTF-16 code units, as `<` does.
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+      }
+      return `${out}}`;
     }
     default:
       return 'null';
