@@ -5,7 +5,9 @@ import { Writable } from 'node:stream';
 import type { AdmissionReview, SidecarSet } from '@sidecarset/api';
 import { describe, expect, it } from 'vitest';
 import { DENIAL_ERRORS_MAX } from './admission/admissionReview.js';
-import { REQUEST_JSON_BUDGET } from './admission/boundedJsonBody.js';
+import { POD_REVIEW_BUDGET, RESOURCE_REVIEW_BUDGET } from './admission/boundedJsonBody.js';
+import { limitLargeBodies } from './admission/largeBodies.js';
+import Fastify from 'fastify';
 import { staticCaches, type WebhookCaches } from './caches.js';
 import { createWebhookMetrics } from './metrics.js';
 import { buildWebhookServer } from './server.js';
@@ -184,11 +186,11 @@ describe('bounded work per admission, whatever the review contains', () => {
     expect(health.ms).toBeLessThan(100);
   });
 
-  it('comparing a selector of 20,000 values with another SidecarSet of 20,000 other values answers at once', async () => {
-    const values = (prefix: string) => Array.from({ length: 20_000 }, (_, i) => `${prefix}${i}`);
-    const other = { ...sidecarSet, metadata: { name: 'other' }, spec: { ...sidecarSet.spec, selector: { matchExpressions: [{ key: 'app', operator: 'In' as const, values: values('b') }] } } };
+  it('comparing a selector of 9,000 values with a cached SidecarSet of 20,000 other values answers at once', async () => {
+    const values = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    const other = { ...sidecarSet, metadata: { name: 'other' }, spec: { ...sidecarSet.spec, selector: { matchExpressions: [{ key: 'app', operator: 'In' as const, values: values('b', 20_000) }] } } };
     const { app } = await warmServer(staticCaches({ sidecarSets: [other] }));
-    const next = withSpec({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: values('a') }] } });
+    const next = withSpec({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: values('a', 9_000) }] } });
     const { body, ms } = await timedPost(app, '/validate-sidecarsets', review('/validate-sidecarsets', next));
     expect(body.response!.allowed).toBe(true); // disjoint values: no conflict
     expect(ms).toBeLessThan(100);
@@ -206,27 +208,36 @@ describe('bounded work per admission, whatever the review contains', () => {
     expect(ms).toBeLessThan(100);
   });
 
-  it(`a review of more than ${REQUEST_JSON_BUDGET.maxValues} JSON values is denied without being parsed, naming the bound`, async () => {
+  it(`a review of more than ${POD_REVIEW_BUDGET.maxValues} JSON values is denied without being parsed, naming the bound`, async () => {
     const { app } = await warmServer();
-    const labels = Object.fromEntries(Array.from({ length: REQUEST_JSON_BUDGET.maxValues }, (_, i) => [`k${i}`, 'v']));
+    const labels = Object.fromEntries(Array.from({ length: POD_REVIEW_BUDGET.maxValues }, (_, i) => [`k${i}`, 'v']));
     const { status, body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { labels } })));
     expect(status).toBe(200);
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413, reason: 'RequestEntityTooLarge' } });
-    expect(body.response!.status!.message).toContain(`at most ${REQUEST_JSON_BUDGET.maxValues} JSON values`);
+    expect(body.response!.status!.message).toContain(`at most ${POD_REVIEW_BUDGET.maxValues} JSON values`);
     expect(ms).toBeLessThan(100);
   });
 
-  it(`a review nested deeper than ${REQUEST_JSON_BUDGET.maxDepth} levels is denied without being parsed`, async () => {
+  it(`a review nested deeper than ${POD_REVIEW_BUDGET.maxDepth} levels is denied without being parsed`, async () => {
     const { app } = await warmServer();
     const deep = JSON.stringify(review('/mutate-pods', pod())).replace('"kind":"Pod"', `"kind":"Pod","x":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     const { body } = await post(app, '/mutate-pods', deep);
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
-    expect(body.response!.status!.message).toContain(`nests deeper than ${REQUEST_JSON_BUDGET.maxDepth} levels`);
+    expect(body.response!.status!.message).toContain(`nests deeper than ${POD_REVIEW_BUDGET.maxDepth} levels`);
+  });
+
+  it(`a SidecarSet review of more than ${RESOURCE_REVIEW_BUDGET.maxValues} JSON values is denied (admitting one costs more per value)`, async () => {
+    const { app } = await warmServer();
+    const containers = Array.from({ length: RESOURCE_REVIEW_BUDGET.maxValues / 2 }, (_, i) => ({ name: `c${i}`, image: 'i' }));
+    const { body, ms } = await timedPost(app, '/mutate-sidecarsets', review('/mutate-sidecarsets', withSpec({ containers })));
+    expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
+    expect(body.response!.status!.message).toContain(`at most ${RESOURCE_REVIEW_BUDGET.maxValues} JSON values`);
+    expect(ms).toBeLessThan(100);
   });
 
   it('a body over budget that is not a review gets HTTP 413', async () => {
     const { app } = await warmServer();
-    const { status, body } = await post(app, '/mutate-pods', `[${'0,'.repeat(REQUEST_JSON_BUDGET.maxValues)}0]`);
+    const { status, body } = await post(app, '/mutate-pods', `[${'0,'.repeat(POD_REVIEW_BUDGET.maxValues)}0]`);
     expect(status).toBe(413);
     expect(body.message).toContain('more than');
   });
@@ -263,5 +274,26 @@ describe('metrics with bounded labels', () => {
     const { app, metrics } = server(staticCaches({ sidecarSets: [paused] }));
     await post(app, '/mutate-pods', review('/mutate-pods', pod()));
     expect(await metrics.registry.getSingleMetricAsString('sidecarset_webhook_skipped_total')).toContain('sidecarset_webhook_skipped_total{reason="InjectionPaused"} 1');
+  });
+});
+
+describe('large bodies in flight are bounded (memory)', () => {
+  it('a large body beyond the in-flight allowance is answered 503 at once; once one is done, the next is read', async () => {
+    const app = Fastify();
+    limitLargeBodies(app, 7 * 1024 * 1024, 1024 * 1024);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    app.post('/x', async (request) => ((request.body as { pad?: string }).pad ? await held : undefined, { ok: true }));
+    const large = JSON.stringify({ pad: 'x'.repeat(600 * 1024) });
+    const send = (payload: string) => app.inject({ method: 'POST', url: '/x', payload, headers: { 'content-type': 'application/json' } });
+    const first = send(large);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await send(large);
+    expect(second.statusCode).toBe(503);
+    expect(second.headers['retry-after']).toBe('1');
+    expect((await send('{"small":true}')).statusCode).toBe(200); // small bodies are never held back
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await send(large)).statusCode).toBe(200);
   });
 });

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { boundedJsonBody } from './admission/boundedJsonBody.js';
+import { limitLargeBodies } from './admission/largeBodies.js';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
@@ -44,6 +45,7 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   boundedJsonBody(app);
   const deps = { caches: options.caches, metrics };
   if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
+  limitLargeBodies(app, BODY_LIMIT_BYTES);
   healthRoutes(app, options.caches, metrics);
   mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}) });
   sidecarSetRoutes(app, deps);

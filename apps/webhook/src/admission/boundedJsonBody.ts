@@ -1,8 +1,10 @@
 // Request bodies are parsed only within a budget. Parsing JSON costs time in its number of values,
 // not its bytes (7 MiB of `{}` take seconds, 7 MiB of one string milliseconds), and the rules walk
 // what was parsed recursively, so a body is first scanned (linear, mostly native, stopping as soon as
-// the budget is spent) and parsed only when it has at most REQUEST_JSON_BUDGET values and depth.
-// Real reviews are far inside it: a large pod has a few thousand values.
+// the budget is spent) and parsed only when it is within its route's budget of values and depth.
+// Real reviews are far inside it: a large pod has a few thousand values, a SidecarSet a few hundred.
+// SidecarSets get a smaller budget than pods because admitting one costs more per value (defaults,
+// two hashes, a patch over the whole object).
 //
 // A body over budget is not an error of the HTTP layer: when its first bytes are those of an
 // AdmissionReview as the API server writes it, the route answers that review with a denial naming
@@ -10,8 +12,15 @@
 import { checkJsonTextBudget, type JsonBudget } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 
-/** A deliberate bound (the API server has none but its 3 MiB request size): see docs/differences-from-openkruise.md. */
-export const REQUEST_JSON_BUDGET: JsonBudget = { maxValues: 50_000, maxDepth: 64 };
+/** Deliberate bounds (the API server has none but its 3 MiB request size): see docs/differences-from-openkruise.md. */
+export const POD_REVIEW_BUDGET: JsonBudget = { maxValues: 50_000, maxDepth: 64 };
+/** SidecarSets and bindings, object and oldObject together. */
+export const RESOURCE_REVIEW_BUDGET: JsonBudget = { maxValues: 10_000, maxDepth: 64 };
+
+const BUDGETS: Readonly<Record<string, JsonBudget>> = { '/mutate-pods': POD_REVIEW_BUDGET };
+
+/** The budget of a route's request bodies. */
+export const budgetFor = (path: string | undefined): JsonBudget => (path !== undefined && BUDGETS[path]) || RESOURCE_REVIEW_BUDGET;
 
 /** The body of a request that was not parsed because it asks for more work than the budget allows. */
 export class OverBudgetBody {
@@ -30,14 +39,14 @@ const REVIEW_PREFIX =
 
 const uidOf = (body: string): string | undefined => REVIEW_PREFIX.exec(body.slice(0, 512))?.[1];
 
-/** Replaces the JSON body parser with one that scans the body against REQUEST_JSON_BUDGET first. */
-export function boundedJsonBody(app: FastifyInstance, budget: JsonBudget = REQUEST_JSON_BUDGET): void {
+/** Replaces the JSON body parser with one that scans the body against its route's budget first. */
+export function boundedJsonBody(app: FastifyInstance): void {
   // fastify's own parser, with its prototype-poisoning protection, does the parsing.
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    const check = checkJsonTextBudget(text, budget);
+    const check = checkJsonTextBudget(text, budgetFor(request.routeOptions.url));
     if (!check.ok) return done(null, new OverBudgetBody(check.reason, uidOf(text)));
     parse(request, text, done);
   });

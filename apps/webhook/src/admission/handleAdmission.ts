@@ -7,7 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { WebhookCaches } from '../caches.js';
 import type { WebhookMetrics } from '../metrics.js';
 import { MalformedReviewError, deny, readAdmissionRequest, reviewOf } from './admissionReview.js';
-import { OverBudgetBody, REQUEST_JSON_BUDGET } from './boundedJsonBody.js';
+import { OverBudgetBody, budgetFor } from './boundedJsonBody.js';
 import { safeErrorFields, safeLogFields, shortText } from './logSafe.js';
 
 export interface AdmissionOutcome {
@@ -75,7 +75,8 @@ export function admissionRoute(app: FastifyInstance, path: string, deps: Admissi
  * with the reason, so whoever created the object reads why; anything else is HTTP 413.
  */
 function answerOverBudget(body: OverBudgetBody, path: string, deps: AdmissionRouteDeps, log: FastifyBaseLogger, reply: FastifyReply) {
-  const limit = `the sidecarset webhook reads at most ${REQUEST_JSON_BUDGET.maxValues} JSON values nested at most ${REQUEST_JSON_BUDGET.maxDepth} deep per review`;
+  const budget = budgetFor(path);
+  const limit = `the sidecarset webhook reads at most ${budget.maxValues} JSON values nested at most ${budget.maxDepth} deep per review on ${path}`;
   log.warn({ route: path, uid: shortText(body.uid), reason: body.reason }, 'AdmissionReview over budget');
   if (body.uid === undefined) {
     deps.metrics.requests.inc({ route: path, result: 'bad_request' });
