@@ -183,8 +183,9 @@ run_build() { # $1=label $2=module dir $3=ldflags $4=-o target, rest: packages
   shift 4
   t0=$(date +%s)
   log "building $label ..."
-  # heartbeat for CI logs; sleep gets /dev/null fds so it never holds a caller's pipe open
-  (while sleep 60 </dev/null >/dev/null 2>&1; do log "  ... still building $label ($(($(date +%s) - t0))s)"; done) </dev/null >/dev/null &
+  # heartbeat for CI logs; sleep gets /dev/null fds so it never holds a caller's pipe open, and
+  # closes the lock's fd 9 so a sleep left over from it never holds the build lock past the build
+  (while sleep 60 </dev/null >/dev/null 2>&1; do log "  ... still building $label ($(($(date +%s) - t0))s)"; done) </dev/null >/dev/null 9>&- &
   HEARTBEAT_PID=$!
   # run in the background + wait, so INT/TERM are handled promptly (cleanup kills go build)
   (cd "$GO_DIR/$dir" && exec "${GO_BUILD[@]}" -ldflags "$ldflags" -o "$out" "$@") &
