@@ -24,8 +24,41 @@ export function goJsonString(value: string): string {
  * once to the whole text (the characters escaped only ever occur inside strings).
  */
 export function goJsonStringify(value: unknown): string {
-  const json = canonicalJson(value);
+  // A copy with sorted keys, written by JSON.stringify, is twice as fast as writing it here; but
+  // JavaScript puts integer-like keys first, so an object that has one is written here instead.
+  const sorted = sortedCopy(value);
+  const json = sorted === UNSORTABLE ? canonicalJson(value) : value === undefined ? 'null' : JSON.stringify(sorted);
   return NEEDS_GO_ESCAPE.test(json) ? json.replace(NEEDS_GO_ESCAPE, (ch) => GO_ESCAPES[ch]!) : json;
+}
+
+const UNSORTABLE = Symbol('unsortable');
+const isArrayIndex = (key: string): boolean => {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
+};
+
+/** The value with every object's keys in sorted order (JSON data only), or UNSORTABLE. */
+function sortedCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedCopy(value[i]);
+      if (item === UNSORTABLE) return UNSORTABLE;
+      out[i] = item;
+    }
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    if (isArrayIndex(key)) return UNSORTABLE;
+    const member = sortedCopy(record[key]);
+    if (member === UNSORTABLE) return UNSORTABLE;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else out[key] = member;
+  }
+  return out;
 }
 
 function canonicalJson(value: unknown): string {
