@@ -235,6 +235,14 @@ describe('bounded work per admission, whatever the review contains', () => {
     expect(ms).toBeLessThan(100);
   });
 
+  it('a review whose strings hold more than 1 MiB with escapes (slow for JSON.parse) is denied without being parsed', async () => {
+    const { app } = await warmServer();
+    const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { annotations: { note: '"'.repeat(2 * 1024 * 1024) } } })));
+    expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
+    expect(body.response!.status!.message).toContain('characters of strings with escapes');
+    expect(ms).toBeLessThan(100);
+  });
+
   it('a body over budget that is not a review gets HTTP 413', async () => {
     const { app } = await warmServer();
     const { status, body } = await post(app, '/mutate-pods', `[${'0,'.repeat(POD_REVIEW_BUDGET.maxValues)}0]`);

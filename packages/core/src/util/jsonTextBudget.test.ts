@@ -50,8 +50,15 @@ describe('checkJsonTextBudget', () => {
   it.each([
     ['more values than allowed', `[${'0,'.repeat(10)}0]`, /more than 10 values/],
     ['deeper than allowed', '[[[[[[]]]]]]', /nests deeper than 5 levels/],
+    ['more escaped string than allowed', `["${'\\n'.repeat(30)}"]`, /more than 50 characters of strings with escapes/],
+    ['escaped strings adding up past the bound', `["${'a\\"'.repeat(10)}", "${'\\\\'.repeat(10)}"]`, /more than 50 characters of strings with escapes/],
   ])('refuses %s', (_name, text, reason) => {
-    expect(checkJsonTextBudget(text, { maxValues: 10, maxDepth: 5 })).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+    expect(checkJsonTextBudget(text, { maxValues: 10, maxDepth: 5, maxEscapedLength: 50 })).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('counts only strings that hold an escape against the escape bound', () => {
+    const text = JSON.stringify(['x'.repeat(1000), 'a\nb', 'y'.repeat(1000)]);
+    expect(checkJsonTextBudget(text, { maxValues: 10, maxDepth: 5, maxEscapedLength: 10 })).toMatchObject({ ok: true });
   });
 
   const L = 7 * 1024 * 1024;
@@ -67,9 +74,10 @@ describe('checkJsonTextBudget', () => {
     ['7 MiB of keys without values', `{${'"a":'.repeat(L / 4)}1}`],
     ['7 MiB of strings in a row', `[${'""'.repeat(L / 2)}]`],
     ['7 MiB of opening brackets', '['.repeat(L)],
+    ['50,000 short strings and one backslash at the end', `[${'"a",'.repeat(50_000)}"\\\\"]`],
   ])('scans %s at once', (_name, text) => {
     const started = performance.now();
-    checkJsonTextBudget(text, { maxValues: 50_000, maxDepth: 64 });
+    checkJsonTextBudget(text, { maxValues: 60_000, maxDepth: 64, maxEscapedLength: 1024 * 1024 });
     expect(performance.now() - started).toBeLessThan(500);
   });
 });

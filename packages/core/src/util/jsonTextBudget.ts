@@ -11,6 +11,8 @@ export interface JsonBudget {
   maxValues: number;
   /** Nesting allowed: `[[1]]` nests 2 deep. */
   maxDepth: number;
+  /** Characters of string literals that hold an escape (JSON.parse unescapes them slowly); unbounded when absent. */
+  maxEscapedLength?: number;
 }
 
 export type JsonBudgetCheck = { ok: true; values: number; depth: number } | { ok: false; reason: string };
@@ -51,6 +53,8 @@ export function checkJsonTextBudget(text: string, budget: JsonBudget): JsonBudge
   let colons = 0;
   let filler = 0;
   let afterString = false;
+  let escaped = 0;
+  let nextBackslash = -2; // where the next backslash is, once looked up; -1 when there is none left
   const length = text.length;
   for (let index = 0; index < length; ) {
     const code = text.charCodeAt(index);
@@ -63,6 +67,15 @@ export function checkJsonTextBudget(text: string, budget: JsonBudget): JsonBudge
         return { ok: false, reason: 'has a string literal too complex to read' }; // the regular expression ran out of stack
       }
       if (end < 0) break; // unterminated: not JSON
+      if (budget.maxEscapedLength !== undefined) {
+        // One pointer to the next backslash, moved only forward: every character is searched once.
+        if (nextBackslash === -2 || (nextBackslash >= 0 && nextBackslash < index)) nextBackslash = text.indexOf('\\', index);
+        if (nextBackslash >= 0 && nextBackslash < end) {
+          escaped += end - index;
+          if (escaped > budget.maxEscapedLength) return { ok: false, reason: `has more than ${budget.maxEscapedLength} characters of strings with escapes` };
+          nextBackslash = text.indexOf('\\', end);
+        }
+      }
       index = end;
       filler = 0;
       afterString = true;
