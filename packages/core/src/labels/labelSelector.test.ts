@@ -23,4 +23,16 @@ describe('labelSelectorMatches', () => {
   ])('%s', (_name, selector, labels, expected) => {
     expect(labelSelectorMatches(selector, labels)).toBe(expected);
   });
+
+  const many = Array.from({ length: 10_000 }, (_, i) => `v${i}`);
+  it.each([
+    ['In a long list, with the value', 'In', 'v9999', true],
+    ['In a long list, without the value', 'In', 'w1', false],
+    ['NotIn a long list, with the value', 'NotIn', 'v0', false],
+    ['NotIn a long list, without the value', 'NotIn', 'w1', true],
+  ] as const)('%s (looked up in a set, built once per list)', (_name, operator, value, expected) => {
+    const selector = { matchExpressions: [{ key: 'env', operator, values: many }] };
+    expect(labelSelectorMatches(selector, { env: value })).toBe(expected);
+    expect(labelSelectorMatches(selector, { env: value })).toBe(expected);
+  });
 });

@@ -8,10 +8,25 @@ export type Labels = Readonly<Record<string, string>>;
 export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
   if (!selector) return false;
   const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (have[key] !== value) return false;
+  // Stops at the first label that differs, without listing them all first: every pod admission
+  // matches every cached selector, and a selector may be large.
+  const matchLabels = selector.matchLabels ?? {};
+  for (const key in matchLabels) {
+    if (Object.hasOwn(matchLabels, key) && have[key] !== matchLabels[key]) return false;
   }
   return (selector.matchExpressions ?? []).every((requirement) => requirementMatches(requirement, have));
+}
+
+/** Value lists longer than this are looked up in a Set, built once per list (cached selectors are reused). */
+const LIST_SCAN_MAX = 16;
+const valueSets = new WeakMap<readonly string[], Set<string>>();
+
+function listHas(values: readonly string[], value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (values.length <= LIST_SCAN_MAX) return values.includes(value);
+  let set = valueSets.get(values);
+  if (!set) valueSets.set(values, (set = new Set(values)));
+  return set.has(value);
 }
 
 export function requirementMatches(requirement: LabelSelectorRequirement, labels: Labels): boolean {
@@ -20,9 +35,9 @@ export function requirementMatches(requirement: LabelSelectorRequirement, labels
   const values = requirement.values ?? [];
   switch (requirement.operator) {
     case 'In':
-      return present && values.includes(value!);
+      return present && listHas(values, value);
     case 'NotIn':
-      return !present || !values.includes(value!);
+      return !present || !listHas(values, value);
     case 'Exists':
       return present;
     case 'DoesNotExist':
