@@ -3,7 +3,11 @@
 // webhook's port), so a field of the wrong type must become a field error, never an exception.
 // Only the fields injection and its patch read are checked, as the API server types them; whatever
 // else is wrong with the pod the API server reports after admission.
-import { fieldPath, type FieldError } from '@sidecarset/api';
+import type { FieldError } from '@sidecarset/api';
+
+/** `spec.containers[0].name` from its segments (types only from the API package: the core loads no client). */
+const fieldPath = (segments: readonly (string | number)[]): string =>
+  segments.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out === '' ? segment : `${out}.${segment}`), '');
 
 /** Where the walk is (segments, formatted only when an error is reported) and what it found. */
 interface Walk {
