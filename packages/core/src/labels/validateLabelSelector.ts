@@ -6,6 +6,9 @@ import { labelValue, qualifiedName } from '../validation/k8sNames.js';
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
+/** A key quoted in a message: its first 64 characters (the key itself is the error's value). */
+const quotedPrefix = (key: string): string => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+
 export function validateLabelSelector(selector: LabelSelector | undefined, path: string): FieldError[] {
   if (selector === undefined || selector === null) return [];
   const errors: FieldError[] = [];
@@ -28,7 +31,7 @@ export function validateLabelSelector(selector: LabelSelector | undefined, path:
     } else {
       for (const [key, value] of Object.entries(matchLabels as Record<string, unknown>)) {
         const at = `${path}.matchLabels[${key}]`;
-        for (const reason of qualifiedName(key)) errors.push({ path: at, type: 'Invalid', reason: `label key ${JSON.stringify(key)}: ${reason}`, value: key });
+        for (const reason of qualifiedName(key)) errors.push({ path: at, type: 'Invalid', reason: `label key ${quotedPrefix(key)}: ${reason}`, value: key });
         if (typeof value !== 'string') {
           errors.push({ path: at, type: 'TypeInvalid', reason: 'a label value must be a string; quote it, e.g. "true"', value });
         } else {
