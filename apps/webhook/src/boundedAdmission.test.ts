@@ -68,12 +68,19 @@ function server(caches: WebhookCaches = staticCaches({ sidecarSets: [sidecarSet]
 
 type App = ReturnType<typeof server>['app'];
 
-/** Posts a body (JSON text or a value) and times the answer. */
+/**
+ * A stall guard, not a speed target (bench:adversarial measures those): the defects these tests pin
+ * down blocked the event loop for 3 to 37 s, and a bounded admission costs a few milliseconds, so
+ * a second of this process's CPU separates them whatever else the machine is doing.
+ */
+const STALL_GUARD_CPU_MS = 1000;
+
+/** Posts a body (JSON text or a value); `ms` is the CPU time this process spent until the answer. */
 async function post(app: App, url: string, payload: unknown) {
-  const started = performance.now();
+  const started = process.cpuUsage();
   const response = await app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
-  const ms = performance.now() - started;
-  return { status: response.statusCode, body: response.json() as AdmissionReview & { message?: string }, ms };
+  const used = process.cpuUsage(started);
+  return { status: response.statusCode, body: response.json() as AdmissionReview & { message?: string }, ms: (used.user + used.system) / 1000 };
 }
 
 /**
@@ -155,13 +162,13 @@ describe('bounded work per admission, whatever the review contains', () => {
   it.each([
     { name: 'a CPU limit of 1e2000000000 (matches the CRD pattern)', object: hugeExponent, field: 'spec.containers[0].resources.limits[cpu]', reason: /at most 8Ei/ },
     { name: 'a memory request of 40,000 digits', object: manyDigits, field: 'spec.containers[0].resources.requests[memory]', reason: /at most 64 characters/ },
-  ])('validating $name answers in well under 100 ms, with a field error', async ({ object, field, reason }) => {
+  ])('validating $name answers without stalling, with a field error', async ({ object, field, reason }) => {
     const { app } = await warmServer();
     const { body, ms } = await timedPost(app, '/validate-sidecarsets', review('/validate-sidecarsets', object));
     expect(body.response!.allowed).toBe(false);
     const cause = body.response!.status!.details!.causes!.find((c) => c.field === field);
     expect(cause?.message).toMatch(reason);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it('defaulting leaves an oversized quantity as written (validation refuses it) and answers at once', async () => {
@@ -170,20 +177,20 @@ describe('bounded work per admission, whatever the review contains', () => {
     expect(body.response!.allowed).toBe(true);
     const patch = JSON.parse(Buffer.from(body.response!.patch!, 'base64').toString()) as { path: string }[];
     expect(patch.map((op) => op.path)).not.toContain('/spec/containers/0/resources/limits/cpu');
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it('/healthz answers while an adversarial SidecarSet is admitted', async () => {
     const { app } = await warmServer();
     await post(app, '/validate-sidecarsets', review('/validate-sidecarsets', hugeExponent));
-    const started = performance.now();
+    const started = process.cpuUsage();
     const [admission, health] = await Promise.all([
       post(app, '/validate-sidecarsets', review('/validate-sidecarsets', hugeExponent)),
-      app.inject('/healthz').then((response) => ({ status: response.statusCode, ms: performance.now() - started })),
+      app.inject('/healthz').then((response) => ({ status: response.statusCode, used: process.cpuUsage(started) })),
     ]);
     expect(admission.body.response!.allowed).toBe(false);
     expect(health.status).toBe(200);
-    expect(health.ms).toBeLessThan(100);
+    expect((health.used.user + health.used.system) / 1000).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it('comparing a selector of 9,000 values with a cached SidecarSet of 20,000 other values answers at once', async () => {
@@ -193,19 +200,19 @@ describe('bounded work per admission, whatever the review contains', () => {
     const next = withSpec({ selector: { matchExpressions: [{ key: 'app', operator: 'In', values: values('a', 9_000) }] } });
     const { body, ms } = await timedPost(app, '/validate-sidecarsets', review('/validate-sidecarsets', next));
     expect(body.response!.allowed).toBe(true); // disjoint values: no conflict
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it.each([
     { name: 'a hash annotation holding 100,000 JSON objects', object: pod({ metadata: { annotations: { 'kruise.io/sidecarset-hash': `[${'{},'.repeat(100_000)}{}]` } } }) },
     { name: 'a label value of a million characters', object: pod({ metadata: { labels: { app: 'nginx', big: 'x'.repeat(1_000_000) } } }) },
     { name: '200 containers sharing 200 mounts and variables each', object: pod({ spec: { containers: Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, env: Array.from({ length: 50 }, (_, j) => ({ name: `V${j}`, value: 'x' })), volumeMounts: Array.from({ length: 10 }, (_, j) => ({ name: `v${j}`, mountPath: `/m/${j}`, subPathExpr: `$(V${j})` })) })) } }) },
-  ])('injecting into a pod with $name answers in well under 100 ms', async ({ object }) => {
+  ])('injecting into a pod with $name answers without stalling', async ({ object }) => {
     const sharing = { ...sidecarSet, spec: { ...sidecarSet.spec, containers: [{ ...sidecarSet.spec.containers![0]!, shareVolumePolicy: { type: 'enabled' as const } }] } };
     const { app } = await warmServer(staticCaches({ sidecarSets: [sharing] }));
     const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', object));
     expect(body.response!.uid).toBe('uid-1');
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it(`a review of more than ${POD_REVIEW_BUDGET.maxValues} JSON values is denied without being parsed, naming the bound`, async () => {
@@ -215,7 +222,7 @@ describe('bounded work per admission, whatever the review contains', () => {
     expect(status).toBe(200);
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413, reason: 'RequestEntityTooLarge' } });
     expect(body.response!.status!.message).toContain(`at most ${POD_REVIEW_BUDGET.maxValues} JSON values`);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it(`a review nested deeper than ${POD_REVIEW_BUDGET.maxDepth} levels is denied without being parsed`, async () => {
@@ -232,7 +239,7 @@ describe('bounded work per admission, whatever the review contains', () => {
     const { body, ms } = await timedPost(app, '/mutate-sidecarsets', review('/mutate-sidecarsets', withSpec({ containers })));
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
     expect(body.response!.status!.message).toContain(`at most ${RESOURCE_REVIEW_BUDGET.maxValues} JSON values`);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it('a review whose strings hold more than 1 MiB with escapes (slow for JSON.parse) is denied without being parsed', async () => {
@@ -240,7 +247,7 @@ describe('bounded work per admission, whatever the review contains', () => {
     const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { annotations: { note: '"'.repeat(2 * 1024 * 1024) } } })));
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
     expect(body.response!.status!.message).toContain('characters of strings with escapes');
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
   });
 
   it('a body over budget that is not a review gets HTTP 413', async () => {

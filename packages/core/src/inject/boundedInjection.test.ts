@@ -8,6 +8,12 @@ import { parseSidecarSetHashes } from './podSidecarSetAnnotations.js';
 import { injectPod, type InjectionContext } from './injectPod.js';
 import { podShapeErrors } from './podShape.js';
 
+/** CPU time of this process in ms: a stall guard that the machine's other load does not move (speed is bench/'s job). */
+const cpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
 const ctx: InjectionContext = { namespace: 'default', namespaceLabels: {}, revisions: [], now: '2024-05-01T10:00:00Z' };
 
 const sidecarSet = (container: Record<string, unknown> = {}, spec: Partial<SidecarSet['spec']> = {}): SidecarSet => ({
@@ -25,9 +31,9 @@ const pod = (spec: Partial<NonNullable<Pod['spec']>> = {}, annotations: Record<s
 });
 
 function quickly<T>(fn: () => T): T {
-  const started = performance.now();
+  const started = cpuMs();
   const result = fn();
-  expect(performance.now() - started).toBeLessThan(1000);
+  expect(cpuMs() - started).toBeLessThan(1000);
   return result;
 }
 

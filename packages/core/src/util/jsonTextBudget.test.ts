@@ -4,6 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkJsonTextBudget, parseJsonWithinBudget } from './jsonTextBudget.js';
 
+/** CPU time of this process in ms: a stall guard that the machine's other load does not move (speed is bench/'s job). */
+const cpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
 const roomy = { maxValues: 1_000_000, maxDepth: 1_000 };
 
 /** Values JSON.parse builds (containers, elements and members) and how deep they nest. */
@@ -76,9 +82,9 @@ describe('checkJsonTextBudget', () => {
     ['7 MiB of opening brackets', '['.repeat(L)],
     ['50,000 short strings and one backslash at the end', `[${'"a",'.repeat(50_000)}"\\\\"]`],
   ])('scans %s at once', (_name, text) => {
-    const started = performance.now();
+    const started = cpuMs();
     checkJsonTextBudget(text, { maxValues: 60_000, maxDepth: 64, maxEscapedLength: 1024 * 1024 });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(cpuMs() - started).toBeLessThan(1000);
   });
 });
 

@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { admitSidecarSet } from '../defaults/admitSidecarSet.js';
 import { validateSidecarSet } from './validateSidecarSet.js';
 
+/** CPU time of this process in ms: a stall guard that the machine's other load does not move (speed is bench/'s job). */
+const cpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
 const base = (): SidecarSet => ({
   apiVersion: 'apps.kruise.io/v1alpha1',
   kind: 'SidecarSet',
@@ -25,9 +31,9 @@ const changed = (change: (s: SidecarSet) => void): SidecarSet => {
 
 /** Runs `fn` and fails when it takes longer than a generous second (the old code: seconds or more). */
 function quickly<T>(fn: () => T): T {
-  const started = performance.now();
+  const started = cpuMs();
   const result = fn();
-  expect(performance.now() - started).toBeLessThan(1000);
+  expect(cpuMs() - started).toBeLessThan(1000);
   return result;
 }
 
