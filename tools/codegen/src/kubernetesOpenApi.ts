@@ -47,6 +47,14 @@ const SPECIAL: Record<string, JsonSchema> = {
   'io.k8s.apimachinery.pkg.api.resource.Quantity': QUANTITY,
 };
 
+/**
+ * Defaults the OpenAPI documents give a field that Kubernetes leaves unset (a Go pointer without a
+ * defaulting function). A CRD applies every schema default, so these would store (and hash) a value
+ * where a Pod, and OpenKruise's SidecarSet, has none: GRPCAction.service `""` instead of absent (its
+ * hash writes `"service":null`).
+ */
+const DEFAULTS_NOT_APPLIED = new Set(['io.k8s.api.core.v1.GRPCAction.service']);
+
 /** The named schema with every $ref inlined, unknown extensions and object defaults removed. */
 export function structuralSchema(api: KubernetesOpenApi, name: string, trail: string[] = []): JsonSchema {
   if (SPECIAL[name]) return structuredClone(SPECIAL[name]);
@@ -69,7 +77,7 @@ function clean(api: KubernetesOpenApi, schema: JsonSchema, trail: string[]): Jso
     if (key === 'default' && (typeof value === 'object' && value !== null)) continue;
     if (key === 'properties') {
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([p, s]) => [p, clean(api, s, trail)]),
+        Object.entries(value as Record<string, JsonSchema>).map(([p, s]) => [p, withoutUnappliedDefault(trail.at(-1)!, p, clean(api, s, trail))]),
       );
     } else if (key === 'items' || key === 'additionalProperties') {
       out[key] = typeof value === 'object' && value !== null ? clean(api, value as JsonSchema, trail) : value;
@@ -78,6 +86,12 @@ function clean(api: KubernetesOpenApi, schema: JsonSchema, trail: string[]): Jso
     }
   }
   return out;
+}
+
+function withoutUnappliedDefault(schemaName: string, property: string, schema: JsonSchema): JsonSchema {
+  if (!DEFAULTS_NOT_APPLIED.has(`${schemaName}.${property}`)) return schema;
+  const { default: _default, ...rest } = schema;
+  return rest;
 }
 
 /** `$ref` directly, or the `allOf: [{$ref}]` wrapper the v3 documents use to attach a description. */

@@ -11,13 +11,14 @@ const minimal = (): SidecarSet => ({
 });
 
 describe('defaultSidecarSet', () => {
-  it('applies the OpenKruise defaults to a minimal SidecarSet', () => {
+  it('applies the OpenKruise defaults to a minimal SidecarSet, containers in the shape it stores', () => {
     expect(defaultSidecarSet(minimal()).spec).toEqual({
       selector: { matchLabels: { app: 'nginx' } },
       containers: [
         {
           name: 'sidecar1',
           image: 'centos:6.7',
+          resources: {},
           imagePullPolicy: 'IfNotPresent',
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'File',

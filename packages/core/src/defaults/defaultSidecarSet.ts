@@ -1,7 +1,8 @@
 // What the mutating webhook writes on a SidecarSet at CREATE and UPDATE: the defaults of OpenKruise's
 // SetDefaultsSidecarSet, including the container and volume defaults it borrows from Kubernetes
-// (SetDefaults_Container, probes, ports, field selectors, resource lists, volume sources), so that a
-// SidecarSet stored here reads, and hashes, like one stored by OpenKruise. Pure: returns a new object.
+// (SetDefaults_Container, probes, ports, field selectors, resource lists, volume sources), with each
+// sidecar container then in the shape OpenKruise's webhook stores (goStruct.ts), so that a SidecarSet
+// stored here reads, and hashes, like one stored by OpenKruise. Pure: returns a new object.
 import type {
   Container,
   HTTPGetAction,
@@ -12,6 +13,8 @@ import type {
   SidecarSetSpec,
   Volume,
 } from '@sidecarset/api';
+import { goStructValue } from '../hash/goStruct.js';
+import { SIDECAR_CONTAINER_STRUCTS } from '../hash/goSidecarContainer.js';
 import { canonicalQuantity } from '../validation/quantity.js';
 import { defaultImagePullPolicy } from './imagePullPolicy.js';
 
@@ -32,8 +35,8 @@ export function defaultSidecarSet(sidecarSet: SidecarSet): SidecarSet {
   updateStrategy.maxUnavailable ??= DEFAULT_MAX_UNAVAILABLE;
   updateStrategy.partition ??= 0;
 
-  for (const container of spec.initContainers ?? []) defaultSidecarContainer(container, 'AfterAppContainer');
-  for (const container of spec.containers ?? []) defaultSidecarContainer(container, 'BeforeAppContainer');
+  if (Array.isArray(spec.initContainers)) spec.initContainers = spec.initContainers.map((c) => storedSidecarContainer(c, 'AfterAppContainer'));
+  if (Array.isArray(spec.containers)) spec.containers = spec.containers.map((c) => storedSidecarContainer(c, 'BeforeAppContainer'));
   for (const volume of spec.volumes ?? []) defaultVolume(volume);
 
   spec.revisionHistoryLimit ??= DEFAULT_REVISION_HISTORY_LIMIT;
@@ -42,6 +45,16 @@ export function defaultSidecarSet(sidecarSet: SidecarSet): SidecarSet {
   const injectionStrategy = (spec.injectionStrategy ??= {});
   if (injectionStrategy.revision) injectionStrategy.revision.policy ||= 'Always';
   return out;
+}
+
+/**
+ * A sidecar container defaulted, then written as OpenKruise's webhook writes it back (it stores its Go
+ * struct re-encoded): `resources: {}` and other zero structs present, empty optional fields left out.
+ */
+function storedSidecarContainer(container: SidecarContainer, injectPolicy: 'BeforeAppContainer' | 'AfterAppContainer'): SidecarContainer {
+  if (!isObject(container)) return container;
+  defaultSidecarContainer(container, injectPolicy);
+  return goStructValue(container, 'SidecarContainer', SIDECAR_CONTAINER_STRUCTS) as SidecarContainer;
 }
 
 function defaultSidecarContainer(container: SidecarContainer, injectPolicy: 'BeforeAppContainer' | 'AfterAppContainer'): void {

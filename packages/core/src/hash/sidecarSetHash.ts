@@ -1,17 +1,16 @@
 // The SidecarSet revision hash, as OpenKruise's sidecarcontrol.SidecarSetHash computes it: sha256
-// over the JSON of `{"containers": spec.containers}` (plus `"initContainers": spec.initContainers`
-// when one of them is a native sidecar, restartPolicy Always), hex-encoded, then each hex digit
-// mapped through Kubernetes' rand.SafeEncodeString alphabet. The without-image variant blanks every
-// image first, so it changes exactly when something other than an image changes.
-//
-// Kruise's JSON comes from Go structs (fields in declaration order, zero-value structs written as
-// `{}`); ours is canonical JSON (object keys sorted, absent fields absent). The inputs and the
-// encoding steps are the same, the bytes hashed are not, so the values differ from Kruise's for the
-// same spec. Ours are independent of JavaScript key order.
+// over encoding/json's text for `map[string]interface{}{"containers": spec.containers}` (plus
+// `"initContainers": spec.initContainers` when one of them is a native sidecar, restartPolicy Always),
+// hex-encoded, then each hex digit mapped through Kubernetes' rand.SafeEncodeString alphabet. The
+// containers are written as Go writes its SidecarContainer structs (goStruct.ts), so the values are
+// byte for byte OpenKruise's for the same (defaulted) SidecarSet, and independent of JavaScript key
+// order. The without-image variant blanks every image first, so it changes exactly when something
+// other than an image changes.
 import { createHash } from 'node:crypto';
 import type { SidecarContainer, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
-import { goJsonStringify } from './goJson.js';
+import { goStructJson } from './goStruct.js';
+import { SIDECAR_CONTAINER_STRUCTS } from './goSidecarContainer.js';
 
 /** k8s.io/apimachinery/pkg/util/rand's alphabet: no vowels, no 0/1/3 that read like letters. */
 const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -26,10 +25,12 @@ export function safeEncodeString(value: string): string {
 /** An init container with restartPolicy Always: a Kubernetes native sidecar. */
 export const isNativeSidecar = (container: { restartPolicy?: string }): boolean => container.restartPolicy === 'Always';
 
+const containersJson = (containers: SidecarContainer[] | undefined): string => goStructJson(containers, '[]SidecarContainer', SIDECAR_CONTAINER_STRUCTS);
+
+/** The map's keys in encoding/json's (sorted) order. */
 function hashInput(containers: SidecarContainer[] | undefined, initContainers: SidecarContainer[] | undefined): string {
-  const input: Record<string, unknown> = { containers: containers ?? null };
-  if (initContainers?.some(isNativeSidecar)) input['initContainers'] = initContainers;
-  return goJsonStringify(input);
+  const withInit = Array.isArray(initContainers) && initContainers.some(isNativeSidecar);
+  return `{"containers":${containersJson(containers)}${withInit ? `,"initContainers":${containersJson(initContainers)}` : ''}}`;
 }
 
 const sha256Safe = (text: string): string => safeEncodeString(createHash('sha256').update(text).digest('hex'));
