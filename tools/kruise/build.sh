@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds OpenKruise's manager FROM SOURCE via the Go module proxy (no git clone, no release download):
 #   kruise-manager   github.com/openkruise/kruise (main.go at the module root: webhooks + controllers)
+#   loopback-up      go/loopback (ours, standard library only): brings `lo` up inside `unshare --net`,
+#                    then execs a command (netns.sh; no iproute2 needed)
 # and copies, from the same module in the module cache, the manifests a test fixture needs:
 #   config/crd/*.yaml              OpenKruise's own CRDs (config/crd/bases: SidecarSet, and ImagePullJob,
 #                                  which the manager insists on at start; the rest only if wanted)
@@ -14,18 +16,19 @@
 #   bash tools/kruise/build.sh --update-modules  # regenerate go/manager/go.mod+go.sum from versions.env
 #
 # Output: ${SIDECARSET_KRUISE_CACHE:-$HOME/.cache/sidecarset/kruise}/<hash>/{bin/kruise-manager,config/...}
-# where <hash> covers versions.env, go.mod/go.sum, the recipe below and the Go version.
+# where <hash> covers versions.env, go.mod/go.sum, go/loopback, the recipe below and the Go version.
 # Progress goes to stderr; stdout carries only the output dir (last line). The go build runs at nice 19.
 set -euo pipefail
 
 # Bump when the build recipe (flags, ldflags, copied manifests) changes, to invalidate caches.
-RECIPE_VERSION=1
+RECIPE_VERSION=2
 MODULE=github.com/openkruise/kruise
 # source in the module : destination in the output dir
 MANIFESTS=(config/crd/bases:config/crd config/webhook/manifests.yaml:config/webhook/manifests.yaml)
 
 KRUISE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GO_DIR="$KRUISE_DIR/go/manager"
+LOOPBACK_DIR="$KRUISE_DIR/go/loopback"
 VERSIONS_FILE="$KRUISE_DIR/versions.env"
 CACHE_ROOT="${SIDECARSET_KRUISE_CACHE:-${HOME:?HOME must be set}/.cache/sidecarset/kruise}"
 
@@ -85,7 +88,7 @@ GO_ENV_KEY=$(go env GOVERSION GOOS GOARCH | tr '\n' ' ')
 HASH=$(
   {
     echo "recipe=$RECIPE_VERSION go=$GO_ENV_KEY manifests=${MANIFESTS[*]}"
-    cat "$VERSIONS_FILE" "$GO_DIR/go.mod" "$GO_DIR/go.sum"
+    cat "$VERSIONS_FILE" "$GO_DIR/go.mod" "$GO_DIR/go.sum" "$LOOPBACK_DIR/go.mod" "$LOOPBACK_DIR/main.go"
   } | sha256sum | cut -c1-16
 )
 OUT_DIR="$CACHE_ROOT/$HASH"
@@ -97,7 +100,7 @@ fi
 [[ $# -eq 0 ]] || die "unknown argument: $1 (expected --update-modules or --print-dir)"
 
 complete() {
-  [[ -f "$OUT_DIR/.complete" && -x "$OUT_DIR/bin/kruise-manager" ]] || return 1
+  [[ -f "$OUT_DIR/.complete" && -x "$OUT_DIR/bin/kruise-manager" && -x "$OUT_DIR/bin/loopback-up" ]] || return 1
   local m
   for m in "${MANIFESTS[@]}"; do [[ -e "$OUT_DIR/${m#*:}" ]] || return 1; done
   [[ -f "$OUT_DIR/config/crd/apps.kruise.io_sidecarsets.yaml" ]]
@@ -156,6 +159,8 @@ kill "$HEARTBEAT_PID" 2>/dev/null || true
 wait "$HEARTBEAT_PID" 2>/dev/null || true
 HEARTBEAT_PID=
 log "built kruise-manager in $(($(date +%s) - T0))s"
+(cd "$LOOPBACK_DIR" && nice -n 19 go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$STAGE/bin/loopback-up" .) ||
+  die "go build failed for loopback-up"
 
 # The manifests come from the very module the binary was built from (verified against go.sum).
 MOD_DIR=$(cd "$GO_DIR" && go list -mod=readonly -m -f '{{.Dir}}' "$MODULE")
