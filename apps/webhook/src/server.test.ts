@@ -171,3 +171,37 @@ describe('health and metrics', () => {
     expect((await app.inject('/readyz')).statusCode).toBe(503);
   });
 });
+
+describe('POST /mutate-pods: namespaces and SidecarSet-side denials', () => {
+  const selective: SidecarSet = { ...sidecarSet, spec: { ...sidecarSet.spec, namespaceSelector: { matchLabels: { inject: 'yes' } } } };
+  const unseenNamespace = (lookup: WebhookCaches['lookupNamespaceLabels']): WebhookCaches => ({
+    ...staticCaches({ sidecarSets: [selective] }),
+    namespaceLabels: () => undefined,
+    lookupNamespaceLabels: lookup,
+  });
+
+  it('a namespace the watch has not delivered is looked up, so its namespaceSelector still applies', async () => {
+    const looked: string[] = [];
+    const { app } = server(unseenNamespace(async (name) => (looked.push(name), { ok: true, labels: { inject: 'yes' } })));
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(looked).toEqual(['default']);
+    expect(JSON.stringify(decodePatch(body))).toContain('sidecar1');
+  });
+
+  it('a namespace that cannot be read denies the pod with a retryable error instead of guessing', async () => {
+    const { app } = server(unseenNamespace(async () => ({ ok: false, reason: 'no answer within 2000 ms' })));
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(body.response).toMatchObject({ allowed: false, status: { code: 503, message: expect.stringContaining('namespace "default"') } });
+  });
+
+  it("a pin to a revision that is not there denies the pod naming the SidecarSet and the revision, not a field of the Pod", async () => {
+    const pinned: SidecarSet = { ...sidecarSet, spec: { ...sidecarSet.spec, injectionStrategy: { revision: { revisionName: 'test-sidecarset-gone' } } } };
+    const { app } = server(staticCaches({ sidecarSets: [pinned] }));
+    const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+    expect(body.response?.allowed).toBe(false);
+    expect(body.response?.status?.message).toBe(
+      'pod not created: SidecarSet "test-sidecarset" spec.injectionStrategy.revision.revisionName: SidecarSet "test-sidecarset" pins injection to ControllerRevision "test-sidecarset-gone", which does not exist',
+    );
+    expect(body.response?.status?.message).not.toMatch(/Pod "test-pod" is invalid/);
+  });
+});
