@@ -163,6 +163,30 @@ describe.concurrent('inject: inputs, kinds and outputs', () => {
   });
 });
 
+describe('inject: injectionStrategy.revision.policy Partial with a percentage partition', () => {
+  // 40 pods, each drawing for partial-revision/sidecarset.yaml (partition 50%).
+  const pods = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, labels: {app: nginx}}\nspec: {containers: [{name: nginx, image: nginx}]}\n`).join('---\n');
+  const imagesOf = async (args: string[]): Promise<string[]> =>
+    (await documents(inject(['-f', '-', '--sidecarsets', 'partial-revision', ...args], pods))).map((pod) => pod.spec.containers!.find((c) => c.name === 'sidecar1')!.image!);
+
+  it('each pod draws: some get the pinned revision, the others the latest spec', async () => {
+    const images = await imagesOf(['--seed', '7']);
+    expect(new Set(images)).toEqual(new Set(['busybox:1.36', 'busybox:1.37']));
+  });
+
+  it('the same --seed gives the same output; another seed other draws', async () => {
+    // '--seed=7' is another run of the same seed (runs are shared by their arguments).
+    const [a, b, c] = await Promise.all([imagesOf(['--seed', '7']), imagesOf(['--seed=7']), imagesOf(['--seed', '8'])]);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('a --seed that is not an integer in [0, 2^32) is an error on stderr, exit 1', async () => {
+    const run = await inject(['-f', 'pod-and-deployment.yaml', '--sidecarsets', 'partial-revision', '--seed', '-1x']);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: --seed: "-1x" is not an integer in [0, 4294967295]\n' });
+  });
+});
+
 describe.concurrent('inject: namespaces', () => {
   // namespace-sidecarsets.yaml: shop-proxy for namespace "shop"; payments-audit for namespaces labelled team=payments.
   const sidecarsOf = async (args: string[]): Promise<Record<string, string[]>> =>

@@ -1,7 +1,7 @@
 // The webhook's HTTP contract, driven in process with app.inject(): AdmissionReview in, AdmissionReview
 // out, 400 for what is not a review, denials instead of half-made patches.
 import { Writable } from 'node:stream';
-import type { AdmissionReview, Pod, SidecarSet } from '@sidecarset/api';
+import type { AdmissionReview, ControllerRevision, Pod, SidecarSet } from '@sidecarset/api';
 import { describe, expect, it } from 'vitest';
 import { staticCaches, type WebhookCaches } from './caches.js';
 import { createWebhookMetrics } from './metrics.js';
@@ -40,11 +40,11 @@ const review = (operation: string, object: unknown, extra: Record<string, unknow
   },
 });
 
-function server(caches: WebhookCaches = staticCaches({ sidecarSets: [sidecarSet] })) {
+function server(caches: WebhookCaches = staticCaches({ sidecarSets: [sidecarSet] }), random?: () => number) {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
   const metrics = createWebhookMetrics(false);
-  const app = buildWebhookServer({ caches, metrics, logger: { level: 'info', stream }, now: () => new Date('2026-01-01T00:00:00Z') });
+  const app = buildWebhookServer({ caches, metrics, logger: { level: 'info', stream }, now: () => new Date('2026-01-01T00:00:00Z'), ...(random ? { random } : {}) });
   return { app, lines, metrics };
 }
 
@@ -203,5 +203,29 @@ describe('POST /mutate-pods: namespaces and SidecarSet-side denials', () => {
       'pod not created: SidecarSet "test-sidecarset" spec.injectionStrategy.revision.revisionName: SidecarSet "test-sidecarset" pins injection to ControllerRevision "test-sidecarset-gone", which does not exist',
     );
     expect(body.response?.status?.message).not.toMatch(/Pod "test-pod" is invalid/);
+  });
+
+  it('Partial with a percentage partition draws for each pod: a draw <= the percentage gets the pinned revision, a higher one the latest', async () => {
+    const revision: ControllerRevision = {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name: 'test-sidecarset-old', namespace: 'kruise-system', labels: { 'kruise.io/sidecarset-name': 'test-sidecarset' } },
+      revision: 1,
+      data: { spec: { $patch: 'replace', containers: [{ name: 'sidecar1', image: 'centos:6.6' }], volumes: null } } as unknown as ControllerRevision['data'],
+    };
+    const partial: SidecarSet = {
+      ...sidecarSet,
+      spec: { ...sidecarSet.spec, injectionStrategy: { revision: { revisionName: 'test-sidecarset-old', policy: 'Partial' } }, updateStrategy: { partition: '40%' } },
+    };
+    const draws = [0.4, 0.41, 0];
+    const { app } = server(staticCaches({ sidecarSets: [partial], revisions: [revision] }), () => draws.shift()!);
+    const images: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { body } = await post(app, '/mutate-pods', review('CREATE', pod({ app: 'nginx' })));
+      const added = decodePatch(body).find((op) => op.path === '/spec/containers/0');
+      images.push((added?.value as { image?: string } | undefined)?.image);
+    }
+    expect(images).toEqual(['centos:6.6', 'centos:6.7', 'centos:6.6']);
+    expect(draws).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ export interface WebhookServerOptions {
   /** Only callers with a client certificate from this CA reach the admission routes (off when absent). */
   clientAuthentication?: ClientAuthentication;
   now?: () => Date;
+  /** Random numbers in [0, 1) for Partial revision draws (Math.random when absent). */
+  random?: () => number;
 }
 
 export function buildWebhookServer(options: WebhookServerOptions): FastifyInstance {
@@ -47,7 +49,7 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
   limitLargeBodies(app, BODY_LIMIT_BYTES);
   healthRoutes(app, options.caches, metrics);
-  mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}) });
+  mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
   sidecarSetRoutes(app, deps);
   resourceBindingRoutes(app, deps);
   return app;

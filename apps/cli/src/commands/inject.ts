@@ -9,6 +9,7 @@ import { loadSidecarSetSources } from '../inject/loadSidecarSetSources.js';
 import { ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
 import { namespaceLabelsFor, parseNamespaceLabelsFlag } from '../inject/namespaceLabels.js';
 import { renderOutput, type OutputFormat } from '../inject/renderOutput.js';
+import { parseSeed, seededRandom } from '../inject/seededRandom.js';
 import { isObject } from '../inject/workloadTemplates.js';
 import { processInput, processOutput } from '../processIo.js';
 
@@ -20,6 +21,8 @@ export interface InjectOptions {
   output: OutputFormat;
   /** Hidden: the injection time, for reproducible output. */
   now?: string;
+  /** Seed for Partial revision draws (reproducible output); Math.random without it. */
+  seed?: string;
 }
 
 export interface InjectIo {
@@ -51,7 +54,7 @@ revision), with one line per problem on stderr naming the file, the document (fr
 
 export function injectCommand(io: InjectIo = processIo): Command {
   return new Command('inject')
-    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [-o yaml|json]')
+    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [--seed N] [-o yaml|json]')
     .summary('print manifests with the sidecars the webhook would inject (offline)')
     .description(
       'Print manifests with the sidecars of matching SidecarSets injected, as the webhook would inject them, offline. ' +
@@ -75,6 +78,12 @@ export function injectCommand(io: InjectIo = processIo): Command {
         'or the labels of its Namespace document in --sidecarsets)',
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option(
+      '--seed <n>',
+      'seed (an integer in [0, 2^32)) for the random draw each pod (or pod template) makes for a SidecarSet with ' +
+        'injectionStrategy.revision.policy Partial and a percentage partition, for reproducible output ' +
+        '(default: a fresh draw each run, as the webhook draws for each pod)',
+    )
     .addOption(new Option('--now <time>', 'injection time (ISO 8601), for reproducible output').hideHelp())
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError("(run 'kubectl-sidecarset inject --help' for usage)")
@@ -95,6 +104,8 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
   if (flagLabels && 'error' in flagLabels) return fail([{ location: '--namespace-labels', message: flagLabels.error }]);
   const now = options.now === undefined ? new Date() : new Date(options.now);
   if (Number.isNaN(now.getTime())) return fail([{ location: '--now', message: `"${options.now}" is not an ISO 8601 time` }]);
+  const seed = options.seed === undefined ? undefined : parseSeed(options.seed);
+  if (options.seed !== undefined && seed === undefined) return fail([{ location: '--seed', message: `"${options.seed}" is not an integer in [0, 4294967295]` }]);
 
   const inputName = options.filename === '-' ? STDIN_NAME : options.filename;
   let text: string;
@@ -122,6 +133,7 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
     namespaceLabels: (namespace: string) =>
       namespaceLabelsFor(namespace, { flagNamespace, flagLabels, documents: sources.namespaceLabels }),
     now: now.toISOString(),
+    draw: seed === undefined ? Math.random : seededRandom(seed),
   };
   const results = inputs.map((input) => ({ input, ...injectDocument(input.value, context) }));
   const injectionErrors = results.flatMap(({ input, errors }) => fieldErrorsAt(input.location, errors));

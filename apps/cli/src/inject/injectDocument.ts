@@ -15,6 +15,8 @@ export interface InjectionContext {
   namespaceLabels: (namespace: string) => Labels;
   /** ISO time written into the injected pods' hash annotations. */
   now: string;
+  /** Numbers in [0, 1) for Partial revision draws: one per pod (or pod template) and SidecarSet. */
+  draw: () => number;
 }
 
 export interface InjectedDocument {
@@ -32,7 +34,7 @@ export function injectDocument(document: unknown, context: InjectionContext, at:
   const target = injectionTarget(document);
   if (target.type === 'none' || !isObject(document)) return { document, errors: [] };
   const namespace = namespaceOf(document) || context.defaultNamespace;
-  const injectContext = { namespace, namespaceLabels: context.namespaceLabels(namespace), revisions: context.revisions, now: context.now };
+  const injectContext = { namespace, namespaceLabels: context.namespaceLabels(namespace), revisions: context.revisions, now: context.now, draw: context.draw };
 
   if (target.type === 'pod') {
     const result = injectPod(document as Pod, context.sidecarSets, injectContext);

@@ -9,6 +9,11 @@ import type { WebhookCaches } from '../caches.js';
 
 export interface MutatePodsDeps extends AdmissionRouteDeps {
   now?: () => Date;
+  /**
+   * Numbers in [0, 1), as OpenKruise's rand.Float64(): drawn per pod and SidecarSet for
+   * injectionStrategy.revision.policy Partial with a percentage partition. Math.random by default.
+   */
+  random?: () => number;
 }
 
 type LabelsOutcome = { ok: true; labels: Record<string, string> } | { ok: false; message: string };
@@ -35,6 +40,7 @@ function sidecarSetDenialMessage(errors: readonly InjectionError[]): string {
 
 export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): void {
   const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
   admissionRoute(app, '/mutate-pods', deps, async (request) => {
     // Only pod creation injects; updates, deletes and subresources (status, binding...) pass.
     if (request.operation !== 'CREATE' || request.subResource) return { response: allow(request.uid) };
@@ -51,6 +57,7 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
       namespaceLabels: labels.labels,
       revisions: deps.caches.revisions(),
       now: now().toISOString(),
+      draw: random,
     });
     const podName = pod.metadata?.name || `${pod.metadata?.generateName ?? ''}*`;
     const log = { pod: podName, injected: result.injected, skipped: result.skipped.map((s) => `${s.sidecarSet}: ${s.code}`) };

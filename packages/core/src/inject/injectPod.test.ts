@@ -1,6 +1,6 @@
 import type { ControllerRevision, Pod, SidecarSet } from '@sidecarset/api';
 import jsonpatch from 'fast-json-patch';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CUSTOM_VERSION_LABEL, INJECTED_LIST_ANNOTATION, SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from '../hash/sidecarSetHash.js';
 import { SIDECARSET_NAME_LABEL } from '../revision/resolveInjectionRevision.js';
@@ -129,7 +129,22 @@ describe('injectPod: env', () => {
 
   it.each([
     { name: 'every injected container gets IS_INJECTED=true', sidecar: {}, env: [['IS_INJECTED', 'true']] },
-    { name: 'IS_INJECTED is not duplicated when the sidecar declares it', sidecar: { env: [{ name: 'IS_INJECTED', value: 'true' }] }, env: [['IS_INJECTED', 'true']] },
+    // OpenKruise's buildSidecars appends IS_INJECTED=true whatever the sidecar's env holds; the API server accepts the duplicate.
+    {
+      name: 'IS_INJECTED=true is appended even when the sidecar declares IS_INJECTED=true',
+      sidecar: { env: [{ name: 'IS_INJECTED', value: 'true' }] },
+      env: [['IS_INJECTED', 'true'], ['IS_INJECTED', 'true']],
+    },
+    {
+      name: "IS_INJECTED=true is appended after the sidecar's own IS_INJECTED=false, which stays first",
+      sidecar: { env: [{ name: 'IS_INJECTED', value: 'false' }, { name: 'TZ', value: 'UTC' }] },
+      env: [['IS_INJECTED', 'false'], ['TZ', 'UTC'], ['IS_INJECTED', 'true']],
+    },
+    {
+      name: 'a transferred IS_INJECTED is skipped: the appended one is already there',
+      sidecar: { transferEnv: [{ sourceContainerName: 'app', envName: 'IS_INJECTED' }] },
+      env: [['IS_INJECTED', 'true']],
+    },
     {
       name: 'transferEnv copies envName from sourceContainerName',
       sidecar: { transferEnv: [{ sourceContainerName: 'app', envName: 'TZ' }] },
@@ -208,6 +223,16 @@ describe('injectPod: volumes and mounts', () => {
       sidecarSet('s', { containers: [{ name: 'side', image: 'x', shareVolumePolicy: { type: 'disabled' } }] }),
     ]);
     expect(containerOf(result.pod, 'side').volumeMounts).toBeUndefined();
+  });
+
+  it("a pod container whose first IS_INJECTED is not \"true\" is an app container: its mounts are shared", () => {
+    // OpenKruise's IsInjectedSidecarContainerInPod reads the first variable of that name (GetContainerEnvValue).
+    const env = [{ name: 'IS_INJECTED', value: 'false' }, { name: 'IS_INJECTED', value: 'true' }];
+    const app = { name: 'app', image: 'nginx', env, volumeMounts: [{ name: 'data', mountPath: '/data' }] };
+    const result = run(pod({ containers: [app], volumes: podVolumes }), [
+      sidecarSet('s', { containers: [{ name: 'side', image: 'x', shareVolumePolicy: { type: 'enabled' } }] }),
+    ]);
+    expect(containerOf(result.pod, 'side').volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }]);
   });
 
   it('mounts of already injected containers (IS_INJECTED=true) are not shared', () => {
@@ -448,8 +473,34 @@ describe('injectPod: injectionStrategy.revision', () => {
     { name: 'Partial: a draw within the partition percentage gets the pinned revision', updateStrategy: { partition: '30%' }, draw: 0.2, image: 's:v3' },
     { name: 'Partial: a draw above the partition percentage gets the latest', updateStrategy: { partition: '30%' }, draw: 0.5, image: 's:latest' },
     { name: 'Partial: a paused rollout always gets the pinned revision', updateStrategy: { paused: true }, draw: 0.99, image: 's:v3' },
+    // Kruise's selectRevisionRandomly: `rand.Float64() <= probability` keeps the old (pinned) revision.
+    { name: 'Partial: a draw equal to the partition percentage gets the pinned revision', updateStrategy: { partition: '30%' }, draw: 0.3, image: 's:v3' },
+    { name: 'Partial: partition 0% pins only a draw of exactly 0', updateStrategy: { partition: '0%' }, draw: 0, image: 's:v3' },
+    { name: 'Partial: partition 0% gives any other draw the latest', updateStrategy: { partition: '0%' }, draw: 0.000001, image: 's:latest' },
+    { name: 'Partial: partition 100% pins every draw', updateStrategy: { partition: '100%' }, draw: 0.999999, image: 's:v3' },
+    { name: 'Partial: an int partition gets the latest whatever the draw', updateStrategy: { partition: 3 }, draw: 0, image: 's:latest' },
   ])('$name', ({ updateStrategy, draw, image }) => {
-    expect(imageFor(pinned({ revisionName: 's-333', policy: 'Partial' }, updateStrategy), { draw })).toBe(image);
+    expect(imageFor(pinned({ revisionName: 's-333', policy: 'Partial' }, updateStrategy), { draw: () => draw })).toBe(image);
+  });
+
+  it('Partial: without a random source a percentage partition gets the latest', () => {
+    expect(imageFor(pinned({ revisionName: 's-333', policy: 'Partial' }, { partition: '100%' }))).toBe('s:latest');
+  });
+
+  it('Partial: each SidecarSet draws on its own, and only one that reaches the draw does', () => {
+    const revisionOf = (name: string): ControllerRevision => ({
+      ...recorded(`${name}-1`, `${name}:pinned`, 1),
+      metadata: { name: `${name}-1`, namespace: 'kruise-system', labels: { [SIDECARSET_NAME_LABEL]: name } },
+      data: { spec: { $patch: 'replace', containers: [{ name: `${name}-c`, image: `${name}:pinned` }], volumes: null } } as unknown as ControllerRevision['data'],
+    });
+    const partial = (name: string, policy: 'Partial' | 'Always') =>
+      sidecarSet(name, { containers: [{ name: `${name}-c`, image: `${name}:latest` }], injectionStrategy: { revision: { revisionName: `${name}-1`, policy } }, updateStrategy: { partition: '50%' } });
+    const draws = [0.1, 0.9];
+    const source = vi.fn(() => draws.shift()!);
+    const result = run(pod(), [partial('a', 'Partial'), partial('b', 'Partial'), partial('c', 'Always')], { ...ctx, revisions: ['a', 'b', 'c'].map(revisionOf), draw: source });
+    expect(result.errors).toEqual([]);
+    expect(source).toHaveBeenCalledTimes(2);
+    expect(['a-c', 'b-c', 'c-c'].map((name) => containerOf(result.pod, name).image)).toEqual(['a:pinned', 'b:latest', 'c:pinned']);
   });
 });
 

@@ -54,10 +54,11 @@ export interface InjectionContext {
   /** ISO timestamp written as updateTimestamp. */
   now: string;
   /**
-   * A number in [0, 1) the caller draws for this pod; used only by injectionStrategy.revision.policy
-   * Partial with a percentage partition (Kruise's rand.Float64()). Without it such pods get the latest spec.
+   * A random source returning numbers in [0, 1), as Kruise's rand.Float64(): called once for each
+   * SidecarSet with injectionStrategy.revision.policy Partial and a percentage partition that reaches
+   * the draw, so each SidecarSet draws on its own. Without it such pods get the latest spec.
    */
-  draw?: number;
+  draw?: () => number;
 }
 
 /** Why a SidecarSet that selects the pod was not applied: a small fixed set, safe as a metric label. */

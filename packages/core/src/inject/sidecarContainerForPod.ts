@@ -1,8 +1,10 @@
 // The container a SidecarContainer becomes in one pod, as OpenKruise's buildSidecars makes it:
 // - volumeMounts: its own, then the app containers' (shareVolumePolicy), de-duplicated by mountPath
 //   with its own winning; volumeDevices likewise by devicePath (shareVolumeDevicePolicy);
-// - env: its own, then IS_INJECTED=true, then transferEnv and the variables the shared mounts'
-//   subPathExpr need, each added only when no variable of that name is there yet;
+// - env: its own, then IS_INJECTED=true (always appended, as OpenKruise appends it: a sidecar that sets
+//   IS_INJECTED itself ends with two variables of that name, and the first one decides whether the
+//   container counts as injected), then transferEnv and the variables the shared mounts' subPathExpr
+//   need, each added only when no variable of that name is there yet;
 // - the SidecarSet-only fields (podInjectPolicy, upgradeStrategy, share*Policy, transferEnv,
 //   resourcesPolicy) are dropped. Other fields are shared with the SidecarSet, not copied.
 import type { Container, EnvVar, Pod, SidecarContainer } from '@sidecarset/api';
@@ -25,8 +27,7 @@ export function sidecarContainerForPod(sidecar: SidecarContainer, pod: Pod): Con
   } = sidecar;
 
   const shared = sharedVolumeMounts(sidecar, pod);
-  const ownEnv = container.env ?? [];
-  const withMarker = ownEnv.some((env) => env.name === SIDECAR_ENV_KEY) ? ownEnv : [...ownEnv, INJECTED_ENV];
+  const withMarker = [...(container.env ?? []), INJECTED_ENV];
   const extraEnv = mergeByKey(transferredEnv(transferEnv, pod), shared.env, envName);
   container.env = mergeByKey(withMarker, extraEnv, envName);
 

@@ -7,9 +7,10 @@
 //   a missing one is an error that denies the pod, never a silent fallback;
 // - updateStrategy.paused, or policy Always (default): the pinned revision;
 // - policy Partial: the pinned revision for pods outside updateStrategy.selector; otherwise, with a
-//   percentage partition, the pinned revision with that probability (the caller's `draw` in [0, 1)
-//   stands in for Kruise's rand.Float64(); without a draw the pod gets the current spec), else the
-//   current spec.
+//   percentage partition "P%", the pinned revision when a draw from the caller's random source (in
+//   [0, 1), Kruise's rand.Float64()) is <= P/100, as Kruise's selectRevisionRandomly compares: "0%"
+//   pins only a draw of exactly 0, "100%" (or more) pins every pod; the source is called once, and only
+//   here. Without a source such pods get the current spec. An int partition, or none: the current spec.
 import type { ControllerRevision, FieldError, Pod, SidecarSet } from '@sidecarset/api';
 import { CUSTOM_VERSION_LABEL } from '../annotations.js';
 import { labelSelectorMatches } from '../labels/labelSelector.js';
@@ -44,7 +45,7 @@ export function resolveInjectionRevision(
   sidecarSet: SidecarSet,
   pod: Pod,
   revisions: readonly ControllerRevision[],
-  draw?: number,
+  draw?: () => number,
 ): RevisionResolution {
   const pin = sidecarSet.spec.injectionStrategy?.revision;
   if (!pin || (!pin.revisionName && !pin.customVersion)) return { ok: true, sidecarSet };
@@ -75,6 +76,6 @@ export function resolveInjectionRevision(
   if (updateStrategy?.paused || pin.policy !== 'Partial') return pinned;
   if (updateStrategy?.selector && !labelSelectorMatches(updateStrategy.selector, pod.metadata?.labels)) return pinned;
   const probability = percentage(updateStrategy?.partition);
-  if (probability !== undefined && draw !== undefined && draw <= probability) return pinned;
+  if (probability !== undefined && draw !== undefined && draw() <= probability) return pinned;
   return { ok: true, sidecarSet };
 }
