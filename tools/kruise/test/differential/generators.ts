@@ -21,6 +21,7 @@ export const NAMESPACE_NAMES = Object.keys(NAMESPACES);
 
 /** Annotation keys generated SidecarSets patch: the whitelist of OpenKruise's kruise-configuration allows them. */
 export const PATCH_ANNOTATION_PREFIX = 'diff.example/';
+const SHARED_PATCH_KEY = `${PATCH_ANNOTATION_PREFIX}shared`;
 export const PATCH_ANNOTATION_KEY_EXPR = '^diff\\.example/.*$';
 
 const APP_LABELS = ['web', 'api', 'batch'] as const;
@@ -77,6 +78,17 @@ const ENV_POOL: EnvVar[] = [
   { name: 'IS_INJECTED', value: 'by-the-sidecar' },
 ];
 
+/** Container fields injection copies as they are (the API server then defaults some of them). */
+const CONTAINER_EXTRAS: Partial<SidecarContainer>[] = [
+  { ports: [{ name: 'metrics', containerPort: 9090 }] },
+  { livenessProbe: { httpGet: { path: '/healthz', port: 9090 }, periodSeconds: 5 } },
+  { readinessProbe: { exec: { command: ['true'] } } },
+  { lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } },
+  { securityContext: { runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true } },
+  { envFrom: [{ configMapRef: { name: 'agent-env', optional: true } }] },
+  { workingDir: '/work', imagePullPolicy: 'IfNotPresent', args: ['--verbose'] },
+];
+
 const transferEnvArb: fc.Arbitrary<TransferEnvVar> = fc.oneof(
   fc.record({ sourceContainerName: fc.constantFrom(...APP_CONTAINER_NAMES), envName: fc.constantFrom(...ENV_NAMES) }),
   fc.record({ sourceContainerName: fc.constantFrom(...APP_CONTAINER_NAMES), envNames: fc.subarray([...ENV_NAMES], { minLength: 1 }) }),
@@ -101,11 +113,14 @@ function sidecarArb(name: string, kind: 'container' | 'initContainer', volumes: 
       shareVolumePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const)) : fc.constant(undefined),
       shareVolumeDevicePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const), 3) : fc.constant(undefined),
       resources: sometimes(fc.constant({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } }), 3),
+      // Probes and lifecycle only where the API server allows them: not on a plain init container.
+      extras: fc.subarray(kind === 'initContainer' && !native ? CONTAINER_EXTRAS.filter((e) => !e.livenessProbe && !e.readinessProbe && !e.lifecycle) : CONTAINER_EXTRAS, { maxLength: 3 }),
     })
-    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, ...rest }) =>
+    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, extras, ...rest }) =>
       compact({
         name,
         ...rest,
+        ...Object.assign({}, ...extras.map((e) => structuredClone(e))),
         restartPolicy: native ? ('Always' as const) : undefined,
         volumeMounts: mounts.length
           ? mounts.map((volume) =>
@@ -133,7 +148,7 @@ export function sidecarSetArb(name: string, suffix: string): fc.Arbitrary<Sideca
       selector: podSelectorArb,
       scope: scopeArb,
       imagePullSecrets: fc.subarray([...PULL_SECRETS]),
-      patch: sometimes(fc.record({ policy: fc.constantFrom('Retain' as const, 'Overwrite' as const, 'MergePatchJson' as const) })),
+      patch: sometimes(fc.record({ policy: fc.constantFrom('Retain' as const, 'Overwrite' as const, 'MergePatchJson' as const), shared: fc.boolean(), second: fc.boolean() })),
       paused: sometimes(fc.constant(true), 8),
     })
     .map((shape) => (shape.containerRoles.length + shape.initRoles.length === 0 ? { ...shape, containerRoles: ['proxy'] } : shape))
@@ -160,8 +175,20 @@ export function sidecarSetArb(name: string, suffix: string): fc.Arbitrary<Sideca
               initContainers: initContainers.length ? initContainers : undefined,
               volumes: volumes.length ? volumes : undefined,
               imagePullSecrets: shape.imagePullSecrets.length ? shape.imagePullSecrets.map((secret) => ({ name: secret })) : undefined,
+              // A key of its own; with MergePatchJson sometimes also a key every SidecarSet may merge into
+              // (OpenKruise allows two MergePatchJson on one key; each merges a member of its own, so the
+              // result does not depend on the order); sometimes a second entry, Retain.
               patchPodMetadata: shape.patch
-                ? [{ annotations: { [key]: shape.patch.policy === 'MergePatchJson' ? `{"sidecar":"${name}"}` : `on-${name}` }, patchPolicy: shape.patch.policy }]
+                ? [
+                    {
+                      annotations: compact({
+                        [key]: shape.patch.policy === 'MergePatchJson' ? `{"${name}":"on"}` : `on-${name}`,
+                        [SHARED_PATCH_KEY]: shape.patch.policy === 'MergePatchJson' && shape.patch.shared ? `{"${name}":{"by":"${name}"}}` : undefined,
+                      }),
+                      patchPolicy: shape.patch.policy,
+                    },
+                    ...(shape.patch.second ? [{ annotations: { [`${key}-2`]: `retained-${name}` }, patchPolicy: 'Retain' as const }] : []),
+                  ]
                 : undefined,
               // OpenKruise refuses native sidecars (initContainers with restartPolicy Always) with RollingUpdate.
               updateStrategy: native ? { type: 'NotUpdate' as const } : undefined,
