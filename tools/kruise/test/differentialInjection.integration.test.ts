@@ -195,6 +195,7 @@ describe('the same SidecarSets and pods: OpenKruise v1.9.0 and our webhook injec
     const tally = newTally();
     await runWorld(`regression-${c.id}`, c.sidecarSets, c.pods, tally);
     expect(tally.skipped).toEqual([]);
+    expect(tally.pods).toBe(c.pods.length);
     expect(tally.mismatches.map((m) => m.differences.join('\n')), report(c.name, tally)).toEqual([]);
   });
 });

@@ -72,4 +72,13 @@ export const REGRESSION_CASES: RegressionCase[] = [
       }),
     ],
   },
+  {
+    // Deliberate (docs/differences-from-openkruise.md, "A sidecar named like a pod container of the
+    // other list"): OpenKruise returns a patch and the API server refuses the pod (Duplicate value);
+    // ours denies it naming both containers. Both refuse: the suite counts that as equal.
+    id: 'cross-list-clash',
+    name: 'a pod initContainer named like a sidecar container: refused on both sides',
+    sidecarSets: [sidecarSet('rg-clash', { containers: [{ name: 'proxy-rg4', image: 'nginx:1.25' }] })],
+    pods: [pod('clash', 'default', { spec: { initContainers: [{ name: 'proxy-rg4', image: 'busybox:1.36', command: ['true'] }] } })],
+  },
 ];
