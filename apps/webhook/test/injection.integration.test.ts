@@ -93,6 +93,20 @@ describe('SidecarSets are checked before they are stored', () => {
     expect((await plane.kubectl(['get', 'sidecarset', 'no-image'])).code).not.toBe(0);
   });
 
+  it("an OpenKruise 1.9 resourcesPolicy passes our CRD under its own field names and is refused by the webhook as not supported yet", async () => {
+    const policy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)' } } };
+    const sidecarSet = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'SidecarSet', metadata: { name: 'sized' }, spec: { selector: { matchLabels: { app: 'nginx' } }, containers: [{ name: 'proxy', image: 'proxy:1', resourcesPolicy: policy }] } };
+    const { code, stderr } = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('spec.containers[0].resourcesPolicy: resourcesPolicy is not supported yet');
+    expect(stderr).not.toMatch(/unknown field/);
+    // The old spelling is not OpenKruise's: the API server's strict decoding refuses it, as with OpenKruise's CRD.
+    const misspelt = { ...sidecarSet, spec: { ...sidecarSet.spec, containers: [{ name: 'proxy', image: 'proxy:1', resourcesPolicy: { targetContainerMode: 'sum', resourceExpr: {} } }] } };
+    const old = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(misspelt));
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/unknown field "spec.containers\[0\].resourcesPolicy.(targetContainerMode|resourceExpr)"/);
+  });
+
   it('a second SidecarSet injecting the same container name into the same pods is rejected', async () => {
     await kubectlOk('apply', '-f', join(SEEDS, '002-test-sidecarset.yaml'));
     const clash = readFileSync(join(SEEDS, '002-test-sidecarset.yaml'), 'utf8').replace('name: test-sidecarset', 'name: clashing-sidecarset');

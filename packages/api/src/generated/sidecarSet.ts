@@ -49,44 +49,44 @@ export type SidecarContainer = Container & {
    */
   transferEnv?: TransferEnvVar[];
   /**
-   * Sizes the sidecar's resources from the app containers' resources.
+   * Sizes the sidecar's resources from the target containers' resources at pod creation; not used together with resources.
    */
   resourcesPolicy?: {
     /**
-     * How the target containers combine: their sum, or their max.
+     * How the target containers' resources combine: their sum, or their max.
      */
-    targetContainerMode?: 'sum' | 'max';
+    targetContainersMode: 'sum' | 'max';
     /**
-     * Regular expression selecting the app containers the expressions read.
+     * Regular expression selecting the target containers by name (app containers and native sidecars, not injected sidecars).
      */
     targetContainersNameRegex?: string;
     /**
-     * Expressions for limits and requests.
+     * Expressions for calculating the sidecar's resources.
      */
-    resourceExpr?: {
+    resourcesExpr: {
       /**
-       * Resource expressions for cpu and memory.
+       * Expressions for calculating the sidecar's resource limits.
        */
       limits?: {
         /**
-         * Expression over the target containers, e.g. "max(cpu*50%, 50m)".
+         * Expression for the sidecar's cpu limits: +, -, *, /, max(), min() over the variable cpu (the sum or max of the target containers' cpu limits), e.g. "max(cpu*50%, 50m)".
          */
         cpu?: string;
         /**
-         * Expression over the target containers, e.g. "sum(memory)*20%".
+         * Expression for the sidecar's memory limits: +, -, *, /, max(), min() over the variable memory (the sum or max of the target containers' memory limits), e.g. "memory*20%".
          */
         memory?: string;
       };
       /**
-       * Resource expressions for cpu and memory.
+       * Expressions for calculating the sidecar's resource requests.
        */
       requests?: {
         /**
-         * Expression over the target containers, e.g. "max(cpu*50%, 50m)".
+         * Expression for the sidecar's cpu requests: +, -, *, /, max(), min() over the variable cpu (the sum or max of the target containers' cpu requests), e.g. "max(cpu*50%, 50m)".
          */
         cpu?: string;
         /**
-         * Expression over the target containers, e.g. "sum(memory)*20%".
+         * Expression for the sidecar's memory requests: +, -, *, /, max(), min() over the variable memory (the sum or max of the target containers' memory requests), e.g. "memory*20%".
          */
         memory?: string;
       };

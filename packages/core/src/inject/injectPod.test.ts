@@ -416,6 +416,16 @@ describe('injectPod: skips', () => {
   });
 });
 
+describe('injectPod: resourcesPolicy (not computed yet)', () => {
+  it('a SidecarSet stored with a resourcesPolicy denies the pod, naming the SidecarSet and the field, instead of injecting without those resources', () => {
+    const policy = { targetContainersMode: 'sum' as const, resourcesExpr: { limits: { cpu: 'cpu*50%' } } };
+    const result = run(pod(), [sidecarSet('s', { containers: [{ name: 's-c', image: 's:1' }, { name: 's-d', image: 's:1', resourcesPolicy: policy }] })]);
+    expect(result.errors).toEqual([{ sidecarSet: 's', path: 'spec.containers[1].resourcesPolicy', type: 'Forbidden', reason: expect.stringMatching(/^resourcesPolicy is not supported yet/) }]);
+    expect(result.patch).toEqual([]);
+    expect(result.injected).toEqual([]);
+  });
+});
+
 describe('injectPod: injectionStrategy.revision', () => {
   const recorded = (name: string, image: string, revision: number, labels: Record<string, string> = {}): ControllerRevision => ({
     apiVersion: 'apps/v1',

@@ -43,6 +43,7 @@ import { findContainerNameClashes, type InjectedContainer } from './containerNam
 import { keepRecordedTimestamps } from './keepRecordedTimestamps.js';
 import { encodeSidecarSetHashes, formatInjectedList, toMetav1Time, type SidecarSetHashes } from './podSidecarSetAnnotations.js';
 import { sidecarContainerForPod } from './sidecarContainerForPod.js';
+import { unsupportedResourcesPolicies } from './unsupportedResourcesPolicy.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -128,6 +129,11 @@ function chooseApplications(pod: Pod, matched: readonly SidecarSet[], ctx: Injec
     const resolved = resolveInjectionRevision(live, pod, ctx.revisions, ctx.draw);
     if (!resolved.ok) {
       errors.push({ ...resolved.error, sidecarSet: name });
+      continue;
+    }
+    const unsupported = unsupportedResourcesPolicies(resolved.sidecarSet);
+    if (unsupported.length > 0) {
+      errors.push(...unsupported.map((error) => ({ ...error, sidecarSet: name })));
       continue;
     }
     if (!resolved.sidecarSet.spec.containers?.length && !resolved.sidecarSet.spec.initContainers?.length) {

@@ -73,7 +73,7 @@ describe('validateSidecarSet refuses adversarial values at their path, at once',
     },
     {
       name: 'a resourcesPolicy regular expression of 2,000 characters',
-      sidecarSet: changed((s) => (s.spec.containers![0]!.resourcesPolicy = { targetContainersNameRegex: '(a+)+'.repeat(400) })),
+      sidecarSet: changed((s) => (s.spec.containers![0]!.resourcesPolicy = { targetContainersMode: 'sum', targetContainersNameRegex: '(a+)+'.repeat(400), resourcesExpr: { limits: { cpu: 'cpu' } } })),
       path: 'spec.containers[0].resourcesPolicy.targetContainersNameRegex',
       reason: /at most 1024 characters/,
     },

@@ -2,17 +2,15 @@
 // fields (podInjectPolicy, upgradeStrategy, shareVolumePolicy, transferEnv, resourcesPolicy), names
 // unique across both lists (they end up in one pod), and no two containers claiming one hostPort.
 import type { FieldError } from '@sidecarset/api';
-import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString, isObject, listAt, required, tooLong, typeInvalid } from './fieldErrors.js';
+import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString, isObject, listAt, required, typeInvalid } from './fieldErrors.js';
 import { dns1123Label, envVarName, qualifiedName } from './k8sNames.js';
 import { validateContainer, type ContainerKind } from './validateContainers.js';
+import { validateResourcesPolicy } from './validateResourcesPolicy.js';
 
 const INJECT_POLICIES = ['BeforeAppContainer', 'AfterAppContainer'];
 const UPGRADE_TYPES = ['ColdUpgrade', 'HotUpgrade'];
 const SHARE_POLICIES = ['enabled', 'disabled'];
-const TARGET_CONTAINER_MODES = ['sum', 'max'];
 const TRANSFER_FIELD_PATH = /^metadata\.(labels|annotations)\['(.+)'\]$/;
-/** Only compiled here (never run): JavaScript's engine backtracks, so a pattern must stay short. */
-const RESOURCES_POLICY_REGEX_MAX = 1024;
 
 interface Named {
   path: string;
@@ -99,7 +97,7 @@ function validateSidecarFields(container: Record<string, unknown>, path: string,
   listAt(container.transferEnv, `${path}.transferEnv`, errors).forEach((transfer, index) =>
     errors.push(...validateTransferEnv(transfer, `${path}.transferEnv[${index}]`)),
   );
-  errors.push(...validateResourcesPolicy(container.resourcesPolicy, `${path}.resourcesPolicy`));
+  errors.push(...validateResourcesPolicy(container, `${path}.resourcesPolicy`, kind));
   return errors;
 }
 
@@ -178,23 +176,3 @@ function validateSourceContainerNameFrom(from: unknown, path: string): FieldErro
   return errors;
 }
 
-function validateResourcesPolicy(policy: unknown, path: string): FieldError[] {
-  if (policy === undefined || policy === null) return [];
-  if (!isObject(policy)) return [typeInvalid(path, policy, 'must be an object')];
-  const errors = [...checkEnum(`${path}.targetContainerMode`, policy.targetContainerMode, TARGET_CONTAINER_MODES)];
-  const regex = policy.targetContainersNameRegex;
-  if (regex !== undefined && regex !== null) {
-    if (typeof regex !== 'string') errors.push(typeInvalid(`${path}.targetContainersNameRegex`, regex, 'must be a string'));
-    else if (regex.length > RESOURCES_POLICY_REGEX_MAX) {
-      // A deliberate bound (OpenKruise compiles any length): container names have at most 63 characters.
-      errors.push(tooLong(`${path}.targetContainersNameRegex`, regex, `must be at most ${RESOURCES_POLICY_REGEX_MAX} characters`));
-    } else {
-      try {
-        new RegExp(regex);
-      } catch (error) {
-        errors.push(invalid(`${path}.targetContainersNameRegex`, regex, `is not a valid regular expression: ${(error as Error).message}`));
-      }
-    }
-  }
-  return errors;
-}

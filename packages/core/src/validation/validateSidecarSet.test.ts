@@ -160,10 +160,49 @@ const cases: Case[] = [
     (s) => (c0(s).transferEnv = [{ sourceContainerName: 'nginx', envNames: ['TZ', '1 BAD', 'TZ'] }]),
     ['spec.containers[0].transferEnv[0].envNames[1] Invalid', 'spec.containers[0].transferEnv[0].envNames[2] Duplicate'],
   ],
+  // resourcesPolicy: OpenKruise 1.9's field names and checks (validateResourcesPolicy), then refused as not supported yet.
   [
-    'a resourcesPolicy with a broken regex is rejected',
-    (s) => (c0(s).resourcesPolicy = { targetContainerMode: 'avg' as never, targetContainersNameRegex: '(' }),
-    ['spec.containers[0].resourcesPolicy.targetContainerMode NotSupported', 'spec.containers[0].resourcesPolicy.targetContainersNameRegex Invalid'],
+    "an OpenKruise 1.9 resourcesPolicy is read with its field names and refused: resources are not computed from it yet",
+    (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'sum', targetContainersNameRegex: '^app$', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)' }, requests: { memory: 'memory*20%' } } }),
+    ['spec.containers[0].resourcesPolicy Forbidden'],
+  ],
+  [
+    'a resourcesPolicy with an unknown mode and a broken regex is rejected at those fields',
+    (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'avg' as never, targetContainersNameRegex: '(', resourcesExpr: { limits: { cpu: 'cpu' } } }),
+    ['spec.containers[0].resourcesPolicy.targetContainersMode NotSupported', 'spec.containers[0].resourcesPolicy.targetContainersNameRegex Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+  ],
+  [
+    'a resourcesPolicy needs targetContainersMode and resourcesExpr; an empty regex is refused',
+    (s) => (c0(s).resourcesPolicy = { targetContainersNameRegex: '' } as never),
+    [
+      'spec.containers[0].resourcesPolicy.targetContainersMode Required',
+      'spec.containers[0].resourcesPolicy.targetContainersNameRegex Required',
+      'spec.containers[0].resourcesPolicy.resourcesExpr Required',
+      'spec.containers[0].resourcesPolicy Forbidden',
+    ],
+  ],
+  [
+    'a resourcesExpr needs limits or requests',
+    (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'max', resourcesExpr: {} }),
+    ['spec.containers[0].resourcesPolicy.resourcesExpr Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+  ],
+  [
+    'a resourcesPolicy together with resources is rejected',
+    (s) => {
+      c0(s).resources = { limits: { cpu: '1' } };
+      c0(s).resourcesPolicy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'cpu' } } };
+    },
+    ['spec.containers[0].resourcesPolicy Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+  ],
+  [
+    'a resourcesPolicy on an initContainer that is not a native sidecar is rejected',
+    (s) => (s.spec.initContainers = [{ name: 'init', image: 'busybox', resourcesPolicy: { targetContainersMode: 'sum', resourcesExpr: { requests: { cpu: 'cpu' } } } }]),
+    ['spec.initContainers[0].resourcesPolicy Invalid', 'spec.initContainers[0].resourcesPolicy Forbidden'],
+  ],
+  [
+    "the old spelling (targetContainerMode, resourceExpr) is not OpenKruise's: those fields are unknown",
+    (s) => (c0(s).resourcesPolicy = { targetContainerMode: 'sum', resourceExpr: { limits: { cpu: 'cpu' } } } as never),
+    ['spec.containers[0].resourcesPolicy.targetContainersMode Required', 'spec.containers[0].resourcesPolicy.resourcesExpr Required', 'spec.containers[0].resourcesPolicy Forbidden'],
   ],
   // volumes
   ['duplicate volume names are rejected', (s) => s.spec.volumes!.push({ name: 'log', emptyDir: {} }), ['spec.volumes[1].name Duplicate']],

@@ -43,13 +43,15 @@ const transferEnvVar = named('TransferEnvVar', object(
   'Copies environment variables from an app container into the sidecar at injection.',
 ));
 
-const resourceExpression = object(
-  {
-    cpu: str('Expression over the target containers, e.g. "max(cpu*50%, 50m)".'),
-    memory: str('Expression over the target containers, e.g. "sum(memory)*20%".'),
-  },
-  'Resource expressions for cpu and memory.',
-);
+// OpenKruise 1.9's ResourceExprLimits / ResourceExprRequests: the same two fields.
+const resourceExpression = (kind: 'limits' | 'requests') =>
+  object(
+    {
+      cpu: str(`Expression for the sidecar's cpu ${kind}: +, -, *, /, max(), min() over the variable cpu (the sum or max of the target containers' cpu ${kind}), e.g. "max(cpu*50%, 50m)".`),
+      memory: str(`Expression for the sidecar's memory ${kind}: +, -, *, /, max(), min() over the variable memory (the sum or max of the target containers' memory ${kind}), e.g. "memory*20%".`),
+    },
+    `Expressions for calculating the sidecar's resource ${kind}.`,
+  );
 
 const sidecarContainer: SourceSchema = {
   $k8s: 'io.k8s.api.core.v1.Container',
@@ -69,16 +71,18 @@ const sidecarContainer: SourceSchema = {
     shareVolumePolicy: volumePolicy("every volume mounted by the pod's app containers"),
     shareVolumeDevicePolicy: volumePolicy("every volume device of the pod's app containers"),
     transferEnv: list(transferEnvVar, 'Environment variables copied from app containers.'),
+    // OpenKruise 1.9's ResourcesPolicy: its field names, enum, default and required fields.
     resourcesPolicy: object(
       {
-        targetContainerMode: oneOfStrings(['sum', 'max'], 'How the target containers combine: their sum, or their max.'),
-        targetContainersNameRegex: str('Regular expression selecting the app containers the expressions read.'),
-        resourceExpr: object(
-          { limits: resourceExpression, requests: resourceExpression },
-          'Expressions for limits and requests.',
+        targetContainersMode: oneOfStrings(['sum', 'max'], 'How the target containers\' resources combine: their sum, or their max.'),
+        targetContainersNameRegex: str('Regular expression selecting the target containers by name (app containers and native sidecars, not injected sidecars).', { default: '.*' }),
+        resourcesExpr: object(
+          { limits: resourceExpression('limits'), requests: resourceExpression('requests') },
+          'Expressions for calculating the sidecar\'s resources.',
         ),
       },
-      "Sizes the sidecar's resources from the app containers' resources.",
+      "Sizes the sidecar's resources from the target containers' resources at pod creation; not used together with resources.",
+      ['targetContainersMode', 'resourcesExpr'],
     ),
   },
 };
