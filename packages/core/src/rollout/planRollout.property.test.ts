@@ -70,7 +70,7 @@ function buildPod(spec: PodSpec, index: number): Pod {
 const scenario = fc.record({ pods: fc.array(podSpec, { minLength: 1, maxLength: 18 }), strategy });
 
 describe('planRollout properties', () => {
-  it('respects the budget, never plans a not-upgradable pod, and converges to matched - partition', () => {
+  it('respects the budget, never plans a not-upgradable pod, and converges to the eligible pods less the partition', () => {
     fc.assert(
       fc.property(scenario, ({ pods: specs, strategy: s }) => {
         const set: SidecarSet = makeSidecarSet({ strategy: s });
@@ -97,8 +97,8 @@ describe('planRollout properties', () => {
           return !st.updated && st.upgradable && (!s.selector || labelSelectorMatches(s.selector, pod.metadata?.labels));
         }).length;
         const blocked = s.type === 'NotUpdate' || s.paused;
-        const room = Math.max(0, plan.matched - partitionCount(s.partition, plan.matched) - initialUpdated);
-        const expected = blocked ? initialUpdated : initialUpdated + Math.min(eligible, room);
+        // As in OpenKruise, the partition keeps that many of the eligible pods (not of all pods) old.
+        const expected = blocked ? initialUpdated : initialUpdated + Math.max(0, eligible - partitionCount(s.partition, plan.matched));
 
         pods = pods.map(restarted);
         for (let round = 0; round < specs.length + 2; round++) {

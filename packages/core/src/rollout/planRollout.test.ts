@@ -24,6 +24,8 @@ const old = previousRevision(rolling);
 const olds = (n: number, prefix = 'pod', extra: Partial<Parameters<typeof makePod>[1]> = {}) => makePods(n, prefix, { injectedWith: old, ...extra });
 const setWith = (strategy: NonNullable<SidecarSet['spec']['updateStrategy']>) => makeSidecarSet({ strategy });
 
+const withDebug = makeSidecarSet({ env: [{ name: 'LEVEL', value: 'debug' }], strategy: { maxUnavailable: 10, partition: 2 } });
+
 const cases: Case[] = [
   {
     name: 'maxUnavailable defaults to 1: one ready pod per round',
@@ -39,7 +41,7 @@ const cases: Case[] = [
     pods: [...updatedPods(setWith({ partition: '50%' }), olds(10, 'new')), ...olds(10, 'old')],
     next: 0,
     expect: { matched: 20, updated: 10, updatedReady: 10, unavailable: 0, budget: 20 },
-    reasons: ['partition keeps 10 pods on the old revision'],
+    reasons: ['partition keeps 10 pods of those this rollout may update on the old revision'],
   },
   {
     name: 'partition 50% of 20 fresh pods updates 10 when the budget allows',
@@ -52,14 +54,14 @@ const cases: Case[] = [
     set: setWith({ partition: '90%', maxUnavailable: 3 }),
     pods: olds(3),
     next: 1,
-    reasons: ['partition keeps 2 pods on the old revision'],
+    reasons: ['partition keeps 2 pods of those this rollout may update on the old revision'],
   },
   {
     name: 'partition "100%" keeps every pod',
     set: setWith({ partition: '100%', maxUnavailable: 3 }),
     pods: olds(3),
     next: 0,
-    reasons: ['partition keeps 3 pods on the old revision'],
+    reasons: ['partition keeps 3 pods of those this rollout may update on the old revision'],
   },
   {
     name: 'an integer partition above the number of pods keeps them all',
@@ -131,6 +133,27 @@ const cases: Case[] = [
     pods: [...olds(2, 'canary', { labels: { app: 'web', canary: 'true' } }), ...olds(3, 'stable')],
     next: ['canary-00', 'canary-01'],
     reasons: ['not selected by updateStrategy.selector (canary)'],
+  },
+  {
+    name: 'partition counts the candidates: with a canary selector it keeps that many of the selected pods old',
+    set: setWith({ maxUnavailable: 10, partition: 1, selector: { matchLabels: { canary: 'true' } } }),
+    pods: [...olds(3, 'canary', { labels: { app: 'web', canary: 'true' } }), ...olds(3, 'stable')],
+    next: ['canary-00', 'canary-01'],
+    reasons: ['not selected by updateStrategy.selector (canary)', 'partition keeps 1 pod of those this rollout may update on the old revision'],
+  },
+  {
+    name: 'partition counts the candidates: not-upgradable pods stay old on top of it',
+    set: withDebug,
+    pods: [...makePods(4, 'pod', { injectedWith: previousRevision(withDebug) }), ...makePods(2, 'grown', { injectedWith: old })],
+    next: ['pod-00', 'pod-01'],
+    reasons: ['not upgradable: container logtail: env differs (only images can change in place)', 'partition keeps 2 pods of those this rollout may update on the old revision'],
+  },
+  {
+    name: 'the first ready pod over budget ends the round: a not-ready pod behind it waits',
+    set: setWith({ maxUnavailable: 1, priorityStrategy: { weightPriority: [{ weight: 10, matchSelector: { matchLabels: { tier: 'gold' } } }] } }),
+    pods: [...olds(2, 'gold', { labels: { app: 'web', tier: 'gold' } }), makePod('sick', { injectedWith: old, ready: false })],
+    next: ['gold-00'],
+    reasons: ['maxUnavailable 1 reached (1 updating in this round)', 'waits behind default/gold-01 in the update order (maxUnavailable 1 reached (1 updating in this round))'],
   },
   {
     name: 'paused rollout updates nothing',

@@ -1,17 +1,19 @@
-// One round of a SidecarSet's in-place rollout, as OpenKruise's GetNextUpgradePods plans it, with a
-// reason for every matched pod that is left waiting.
+// One round of a SidecarSet's in-place rollout, as OpenKruise v1.9's GetNextUpgradePods plans it, with
+// a reason for every matched pod that is left waiting.
 //  1. Candidates: matched pods not yet updated, selected by updateStrategy.selector (canary), whose
 //     sidecars differ from the SidecarSet only in images, and with no earlier in-place update still
 //     running on a ready sidecar.
 //  2. Order: the default order (unscheduled, pending, not ready first; newer before older), then
 //     priorityStrategy, then scatterStrategy.
-//  3. Cut: at most matched - partition - updated pods, and ready pods only while the updated pods
-//     that are unavailable (sidecars not yet consistent, or pod not ready) stay below maxUnavailable.
-//     A not-ready candidate is updated without using the budget: it is unavailable already.
-// Deliberate differences from OpenKruise: partition counts every pod left on the old revision (Kruise
-// subtracts it from the candidates only, so a canary selector or not-upgradable pods make it keep
-// more than asked); a not-ready candidate placed after the budget ran out (by priority or scatter) is
-// still updated (Kruise stops at the first ready pod over budget).
+//  3. Partition: the last `partition` candidates in that order stay on the old revision. As in
+//     OpenKruise, partition counts candidates, not pods: pods a canary selector leaves out, or that
+//     cannot be upgraded in place, stay old on top of it.
+//  4. Budget: the remaining candidates in order; a not-ready one is updated without using the budget
+//     (it is unavailable already), a ready one while the updated pods that are unavailable (sidecars
+//     not yet consistent, or pod not ready) stay below maxUnavailable. The first ready candidate over
+//     budget ends the round, as in OpenKruise: the candidates behind it wait, not-ready ones too.
+// tools/kruise/test/rolloutParity.integration.test.ts runs the same rollouts under OpenKruise's
+// controller and ours and compares them round by round.
 import type { Pod, SidecarSet } from '@sidecarset/api';
 import { labelSelectorMatches } from '../labels/labelSelector.js';
 import { comparePriority, priorityKeyFunction } from './priorityOrder.js';
@@ -77,26 +79,26 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
     } else candidates.push(entry);
   }
 
-  const allowed = counts.matched - partition - counts.updated;
+  const ordered = orderCandidates(candidates, matched, sidecarSet);
+  const allowed = Math.max(0, ordered.length - partition);
   let unavailable = counts.unavailable;
-  let taken = 0;
-  for (const entry of orderCandidates(candidates, matched, sidecarSet)) {
-    if (taken >= allowed) {
-      waiting.push({ pod: entry.key, reason: `partition keeps ${plural(partition, 'pod')} on the old revision` });
-      continue;
-    }
-    if (!entry.state.ready) {
+  let stoppedAt: string | undefined;
+  let stopReason = '';
+  for (const [index, entry] of ordered.entries()) {
+    if (index >= allowed) {
+      waiting.push({ pod: entry.key, reason: `partition keeps ${plural(partition, 'pod')} of those this rollout may update on the old revision` });
+    } else if (stoppedAt) {
+      waiting.push({ pod: entry.key, reason: entry.state.ready ? stopReason : `waits behind ${stoppedAt} in the update order (${stopReason})` });
+    } else if (!entry.state.ready) {
       next.push(entry.key);
-      taken++;
-      continue;
+    } else if (unavailable >= maxUnavailable) {
+      stoppedAt = entry.key;
+      stopReason = budgetReason(maxUnavailable, counts.unavailable, unavailable - counts.unavailable);
+      waiting.push({ pod: entry.key, reason: stopReason });
+    } else {
+      next.push(entry.key);
+      unavailable++;
     }
-    if (unavailable >= maxUnavailable) {
-      waiting.push({ pod: entry.key, reason: budgetReason(maxUnavailable, counts.unavailable, unavailable - counts.unavailable) });
-      continue;
-    }
-    next.push(entry.key);
-    taken++;
-    unavailable++;
   }
   waiting.push(...excluded);
 
@@ -134,8 +136,8 @@ function orderCandidates(candidates: readonly RolloutPod[], matched: readonly Ro
   }
   const scatter = strategy.scatterStrategy ?? [];
   if (scatter.length > 0) {
-    const terms = expandScatterTerms(scatter, matched.map((entry) => entry.pod.metadata?.labels));
-    order = scatterOrder(order, (entry) => entry.pod.metadata?.labels, terms);
+    const all = matched.map((entry) => entry.pod.metadata?.labels);
+    order = scatterOrder(order, (entry) => entry.pod.metadata?.labels, expandScatterTerms(scatter, all), all);
   }
   return order;
 }
