@@ -31,3 +31,6 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // field 3 (state) onwards
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms
 }
+
+/** ours / theirs, for side-by-side tables. */
+export const ratio = (ours: number, theirs: number): string => (theirs > 0 && Number.isFinite(ours) ? fmt(ours / theirs) : '-');

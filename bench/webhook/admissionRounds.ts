@@ -1,15 +1,20 @@
-// One measurement of pod CREATE through the API server: rounds of pods created without the webhook
-// (a namespace its configuration leaves out) interleaved with rounds through it, at a bounded
-// concurrency, with the API server's and the webhook's own histograms and the CPU every process used.
+// One measurement of pod CREATE through each side's API server: rounds of pods created without the
+// webhook (a namespace its configuration leaves out) interleaved with rounds through it, at a bounded
+// concurrency, the sides taking turns round by round so that both see the same machine; with the
+// API server's (and where it has one, the webhook's own) histogram and the CPU every process used.
+// Dry-run CREATEs by default: nothing is stored, so no scheduler, kwok or controller reacts to the
+// pods, and what the processes spend is admission.
 import type { Pod } from '@sidecarset/api';
 import { requestJson } from '@sidecarset/api';
 import type { ControlPlane, SidecarsetWebhook } from '@sidecarset/envtest';
 import { histogramDelta, readHistogram, type HistogramSample } from '../histogram.ts';
 import { cpuMs } from '../stats.ts';
+import type { AdmissionSide } from './admissionSides.ts';
 import { benchPodLabels } from './sidecarSetMix.ts';
 
 export const API_SERVER_WEBHOOK_HISTOGRAM = 'apiserver_admission_webhook_admission_duration_seconds';
-const OWN_HISTOGRAM = 'sidecarset_webhook_request_duration_seconds';
+/** What every side's CPU table names the process that answers the pod webhook. */
+export const WEBHOOK_PROCESS = 'webhook';
 
 export interface RoundsOptions {
   hookedNamespace: string;
@@ -17,6 +22,8 @@ export interface RoundsOptions {
   rounds: number;
   perRound: number;
   concurrency: number;
+  /** Store the pods (a persisted CREATE) instead of ?dryRun=All. */
+  persisted?: boolean;
 }
 
 export interface Side {
@@ -30,7 +37,7 @@ export interface RoundsResult {
   without: Side;
   with: Side;
   apiServer: HistogramSample;
-  webhook: HistogramSample;
+  webhook?: HistogramSample;
 }
 
 export function benchPod(name: string): Pod {
@@ -49,12 +56,13 @@ export function benchPod(name: string): Pod {
 }
 
 let podSerial = 0;
-export async function createPods(plane: ControlPlane, namespace: string, count: number, concurrency: number, into: number[] = []): Promise<void> {
+export async function createPods(plane: ControlPlane, namespace: string, count: number, concurrency: number, into: number[] = [], dryRun = false): Promise<void> {
   let left = count;
+  const query = dryRun ? { dryRun: 'All' } : {};
   const worker = async () => {
     while (left-- > 0) {
       const started = performance.now();
-      await requestJson(plane.kubeConfig, 'POST', `/api/v1/namespaces/${namespace}/pods`, {}, benchPod(`p-${podSerial++}`));
+      await requestJson(plane.kubeConfig, 'POST', `/api/v1/namespaces/${namespace}/pods`, query, benchPod(`p-${podSerial++}`));
       into.push(performance.now() - started);
     }
   };
@@ -73,36 +81,57 @@ export async function metricsText(plane: ControlPlane, webhook?: SidecarsetWebho
   });
 }
 
-export async function admissionRounds(plane: ControlPlane, webhook: SidecarsetWebhook, options: RoundsOptions): Promise<RoundsResult> {
-  const processes = [...plane.processes.filter((p) => p.name !== 'kube-scheduler'), { name: 'sidecarset-webhook', pid: webhook.process.pid }];
-  const readCpu = () => {
-    const own = process.cpuUsage();
-    return new Map([...processes.map((p) => [p.name, cpuMs(p.pid)] as const), ['bench client', (own.user + own.system) / 1000] as const]);
-  };
-  const side = (): Side => ({ latenciesMs: [], cpuMs: new Map(), wallMs: 0 });
-  const measure = async (into: Side, namespace: string) => {
+const apiServerHistogram = async (side: AdmissionSide) => readHistogram(await metricsText(side.plane), API_SERVER_WEBHOOK_HISTOGRAM, side.apiServerWebhookLabel);
+
+/** Runs the rounds on every side, turn by turn; one result per side, in the order given. */
+export async function admissionRounds(sides: AdmissionSide[], options: RoundsOptions): Promise<RoundsResult[]> {
+  const measured = sides.map((side) => {
+    const processes = [...side.plane.processes.filter((p) => p.name !== 'kube-scheduler' && p.pid !== side.webhook.pid), { name: WEBHOOK_PROCESS, pid: side.webhook.pid }];
+    const readCpu = () => {
+      const own = process.cpuUsage();
+      return new Map([...processes.map((p) => [p.name, cpuMs(p.pid)] as const), ['bench client', (own.user + own.system) / 1000] as const]);
+    };
+    return { side, readCpu };
+  });
+  const emptySide = (): Side => ({ latenciesMs: [], cpuMs: new Map(), wallMs: 0 });
+  const measure = async (plane: ControlPlane, readCpu: () => Map<string, number>, into: Side, namespace: string) => {
     const cpuBefore = readCpu();
     const started = performance.now();
-    await createPods(plane, namespace, options.perRound, options.concurrency, into.latenciesMs);
+    await createPods(plane, namespace, options.perRound, options.concurrency, into.latenciesMs, !options.persisted);
     into.wallMs += performance.now() - started;
     for (const [name, used] of readCpu()) into.cpuMs.set(name, (into.cpuMs.get(name) ?? 0) + used - cpuBefore.get(name)!);
   };
-  const webhookLabel = 'name="mutate-pods.sidecarset.dev"';
-  const apiBefore = readHistogram(await metricsText(plane), API_SERVER_WEBHOOK_HISTOGRAM, webhookLabel);
-  const ownBefore = readHistogram(await metricsText(plane, webhook), OWN_HISTOGRAM, 'route="/mutate-pods"');
-  const result = { without: side(), with: side() };
+  const before = await Promise.all(sides.map(async (side) => ({ apiServer: await apiServerHistogram(side), own: await side.ownHistogram?.() })));
+  const results = sides.map(() => ({ without: emptySide(), with: emptySide() }));
   for (let round = 0; round < options.rounds; round++) {
-    await measure(result.without, options.unhookedNamespace);
-    await measure(result.with, options.hookedNamespace);
+    for (const [i, { side, readCpu }] of measured.entries()) {
+      await measure(side.plane, readCpu, results[i]!.without, options.unhookedNamespace);
+      await measure(side.plane, readCpu, results[i]!.with, options.hookedNamespace);
+    }
   }
-  result.without.latenciesMs.sort((a, b) => a - b);
-  result.with.latenciesMs.sort((a, b) => a - b);
-  return {
-    ...result,
-    apiServer: histogramDelta(readHistogram(await metricsText(plane), API_SERVER_WEBHOOK_HISTOGRAM, webhookLabel), apiBefore),
-    webhook: histogramDelta(readHistogram(await metricsText(plane, webhook), OWN_HISTOGRAM, 'route="/mutate-pods"'), ownBefore),
-  };
+  return Promise.all(
+    results.map(async (result, i) => {
+      const side = sides[i]!;
+      result.without.latenciesMs.sort((a, b) => a - b);
+      result.with.latenciesMs.sort((a, b) => a - b);
+      const own = side.ownHistogram && (await side.ownHistogram());
+      return {
+        ...result,
+        apiServer: histogramDelta(await apiServerHistogram(side), before[i]!.apiServer),
+        ...(own && before[i]!.own ? { webhook: histogramDelta(own, before[i]!.own) } : {}),
+      };
+    }),
+  );
 }
 
 /** Cores kept busy by all measured processes during one side's rounds. */
 export const busyCores = (side: Side): number => [...side.cpuMs.values()].reduce((a, b) => a + b, 0) / side.wallMs;
+
+/**
+ * CPU ms the webhook process spends per admission: what it used during the rounds through it, less
+ * what it uses anyway (its rate during the baseline rounds, which it never sees), per pod.
+ */
+export function webhookCpuPerAdmission(result: RoundsResult): number {
+  const idleRate = (result.without.cpuMs.get(WEBHOOK_PROCESS) ?? 0) / result.without.wallMs;
+  return ((result.with.cpuMs.get(WEBHOOK_PROCESS) ?? 0) - idleRate * result.with.wallMs) / result.with.latenciesMs.length;
+}
