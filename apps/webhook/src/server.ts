@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { boundedJsonBody } from './admission/boundedJsonBody.js';
 import { limitLargeBodies } from './admission/largeBodies.js';
+import { turnTaking } from './admission/turnTaking.js';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
@@ -44,8 +45,9 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   const app = (
     options.tls ? Fastify({ ...common, http2: true, https: { allowHTTP1: true, key: options.tls.key, cert: options.tls.cert, ...(options.clientAuthentication ? clientCertificateTlsOptions(options.clientAuthentication.ca) : {}) } }) : Fastify(common)
   ) as unknown as FastifyInstance;
-  boundedJsonBody(app);
-  const deps = { caches: options.caches, metrics };
+  const turns = turnTaking();
+  boundedJsonBody(app, turns);
+  const deps = { caches: options.caches, metrics, turns };
   if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
   limitLargeBodies(app, BODY_LIMIT_BYTES);
   healthRoutes(app, options.caches, metrics);

@@ -11,6 +11,7 @@
 // the bound (the user sees why the object was refused); otherwise the caller gets HTTP 413.
 import { checkJsonTextBudget, type JsonBudget } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
+import type { TurnTaking } from './turnTaking.js';
 
 /** Strings with escapes (unescaped slowly by JSON.parse): four times what all annotations of a pod may hold. */
 const ESCAPED_MAX = 1024 * 1024;
@@ -41,15 +42,21 @@ const REVIEW_PREFIX =
 
 const uidOf = (body: string): string | undefined => REVIEW_PREFIX.exec(body.slice(0, 512))?.[1];
 
-/** Replaces the JSON body parser with one that scans the body against its route's budget first. */
-export function boundedJsonBody(app: FastifyInstance): void {
+/**
+ * Replaces the JSON body parser with one that scans the body against its route's budget first. Scan
+ * and parse wait for their turn (turnTaking.ts): a few large bodies arriving together are read in
+ * separate event-loop iterations.
+ */
+export function boundedJsonBody(app: FastifyInstance, turns: TurnTaking): void {
   // fastify's own parser, with its prototype-poisoning protection, does the parsing.
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    const check = checkJsonTextBudget(text, budgetFor(request.routeOptions.url));
-    if (!check.ok) return done(null, new OverBudgetBody(check.reason, uidOf(text)));
-    parse(request, text, done);
+    turns.take(() => {
+      const check = checkJsonTextBudget(text, budgetFor(request.routeOptions.url));
+      if (!check.ok) return done(null, new OverBudgetBody(check.reason, uidOf(text)));
+      parse(request, text, done);
+    }).catch((error: unknown) => done(error instanceof Error ? error : new Error(String(error)), undefined));
   });
 }

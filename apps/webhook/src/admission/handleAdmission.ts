@@ -9,6 +9,7 @@ import type { WebhookMetrics } from '../metrics.js';
 import { MalformedReviewError, deny, readAdmissionRequest, reviewOf } from './admissionReview.js';
 import { OverBudgetBody, budgetFor } from './boundedJsonBody.js';
 import { safeErrorFields, safeLogFields, shortText } from './logSafe.js';
+import type { TurnTaking } from './turnTaking.js';
 
 export interface AdmissionOutcome {
   response: AdmissionResponse;
@@ -21,6 +22,8 @@ export type AdmissionHandler = (request: AdmissionRequest) => AdmissionOutcome |
 export interface AdmissionRouteDeps {
   caches: WebhookCaches;
   metrics: WebhookMetrics;
+  /** The rules run in their turn, apart from the parse (turnTaking.ts). */
+  turns: TurnTaking;
 }
 
 export function admissionRoute(app: FastifyInstance, path: string, deps: AdmissionRouteDeps, handler: AdmissionHandler): void {
@@ -42,7 +45,7 @@ export function admissionRoute(app: FastifyInstance, path: string, deps: Admissi
       outcome = { response: deny(request.uid, 'sidecarset webhook is starting: its caches are not loaded yet; retry shortly', 503, 'ServiceUnavailable') };
     } else {
       try {
-        outcome = await handler(request);
+        outcome = await deps.turns.take(() => handler(request));
       } catch (error) {
         // The caller learns only that it failed; the details (never the request's values) go to the log.
         deps.metrics.errors.inc({ route: path });
