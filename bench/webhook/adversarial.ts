@@ -8,7 +8,7 @@
 // RSS before, during and after. Prints tables; never fails on a time; stops by itself.
 import { Agent, request, type RequestOptions } from 'node:https';
 import { SidecarSetClient, type SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type SidecarsetWebhook } from '@sidecarset/envtest';
+import { applyPatchMetadataWhitelist, registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { cpuMs, fmt, percentile, printTable, rssMiB } from '../stats.ts';
 import { metricsText } from './admissionRounds.ts';
 import { adversarialCorpus, normalCases, normalSidecarSet, seededRandom, type Case } from './adversarialCorpus.ts';
@@ -88,6 +88,7 @@ const stopOnFailure = (error: unknown) => {
   void plane.stop().finally(() => process.exit(1));
 };
 process.once('uncaughtException', stopOnFailure).once('unhandledRejection', stopOnFailure);
+await applyPatchMetadataWhitelist(plane, [{ allowedAnnotationKeyExprs: ['^bench/config$'] }]); // lets mergePatching patch its annotation
 const webhook = await startSidecarsetWebhook(plane, process.env.BENCH_WEBHOOK_NODE_OPTIONS === undefined ? {} : { nodeOptions: process.env.BENCH_WEBHOOK_NODE_OPTIONS.split(' ').filter(Boolean) });
 await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 const client = new SidecarSetClient(plane.kubeConfig);

@@ -1,15 +1,20 @@
-// What admission decisions read: SidecarSets, Namespace labels and SidecarSet ControllerRevisions,
-// all kept by watches (never listed per request). Ready only once every cache has loaded.
+// What admission decisions read: SidecarSets, Namespace labels, SidecarSet ControllerRevisions and
+// the patchPodMetadata whitelist, all kept by watches (never listed per request). Ready once every
+// cache has loaded, or for the whitelist's ConfigMap once its first read has failed: it only decides
+// SidecarSets that patch pod annotations, so while it is not loaded (or cannot be read) those are
+// refused, saying why, and pods and every other SidecarSet are admitted as usual.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   controllerRevisionInformer,
   namespaceInformer,
+  pathInformer,
   sidecarSetInformer,
   type ControllerRevision,
   type Informer,
   type InformerOptions,
   type SidecarSet,
 } from '@sidecarset/api';
+import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
 
 export interface WebhookCaches {
@@ -20,6 +25,8 @@ export interface WebhookCaches {
   /** Reads a namespace the watch has not delivered yet from the API server. */
   lookupNamespaceLabels(namespace: string): Promise<NamespaceLookupResult>;
   revisions(): ControllerRevision[];
+  /** The patchPodMetadata whitelist of OpenKruise's kruise-configuration ConfigMap, as last seen. */
+  patchMetadataWhitelist(): PatchMetadataWhitelist;
 }
 
 export interface InformerCaches extends WebhookCaches {
@@ -27,36 +34,87 @@ export interface InformerCaches extends WebhookCaches {
   stop(): Promise<void>;
 }
 
-export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string, options: InformerOptions = {}): InformerCaches {
+interface ConfigMap {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  data?: Record<string, string>;
+}
+
+/**
+ * `kruiseConfiguration` names the ConfigMap holding the whitelist, in `revisionNamespace` (the
+ * webhook's own namespace); only that one object is watched (a field selector on its name).
+ */
+export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string, options: InformerOptions = {}, kruiseConfiguration = KRUISE_CONFIGURATION_NAME): InformerCaches {
   const sidecarSets = sidecarSetInformer(kubeConfig, options);
   const namespaces = namespaceInformer(kubeConfig, options);
   // Only SidecarSet revisions: the controller labels them with the SidecarSet's name.
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);
   const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions] as never;
   const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
+  const whitelist = whitelistCache(kubeConfig, revisionNamespace, kruiseConfiguration, options);
   return {
-    ready: () => all.every((i) => i.hasSynced()),
+    ready: () => all.every((i) => i.hasSynced()) && whitelist.settled(),
     sidecarSets: () => sidecarSets.list(),
     namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
     lookupNamespaceLabels: lookup,
     revisions: () => revisions.list(),
+    patchMetadataWhitelist: whitelist.current,
     async start() {
       all.forEach((i) => i.start());
-      await Promise.all(all.map((i) => i.waitForSync()));
+      whitelist.informer.start();
+      await Promise.all([...all.map((i) => i.waitForSync()), whitelist.loadedOrFailed]);
     },
     async stop() {
-      await Promise.all(all.map((i) => i.stop()));
+      await Promise.all([...all, whitelist.informer].map((i) => i.stop()));
     },
   };
 }
 
+/** The ConfigMap's watch, and its whitelist parsed once per version of the object. */
+function whitelistCache(kubeConfig: KubeConfig, namespace: string, name: string, options: InformerOptions) {
+  const source = `ConfigMap ${namespace}/${name}`;
+  let lastError: unknown;
+  let failed: () => void = () => undefined;
+  const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+  const informer = pathInformer<ConfigMap>(kubeConfig, `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`, { fieldSelector: `metadata.name=${name}` }, {
+    ...options,
+    onError: (error) => {
+      lastError = error;
+      failed();
+      options.onError?.(error);
+    },
+  });
+  let parsed: { object: ConfigMap | undefined; whitelist: PatchMetadataWhitelist } | undefined;
+  const current = (): PatchMetadataWhitelist => {
+    if (!informer.hasSynced()) {
+      const why = lastError === undefined ? 'its watch has not loaded yet' : `reading it failed (${errorText(lastError)}); the webhook's ServiceAccount needs get, list and watch on it`;
+      return { kind: 'unknown', source, reason: why };
+    }
+    const object = informer.get(`${namespace}/${name}`);
+    if (!parsed || parsed.object !== object) parsed = { object, whitelist: parsePatchMetadataWhitelist(object ? (object.data ?? {}) : undefined, source) };
+    return parsed.whitelist;
+  };
+  let settled = false;
+  const loadedOrFailed = Promise.race([informer.waitForSync(), firstFailure]).then(() => void (settled = true));
+  return { informer, current, loadedOrFailed, settled: () => settled };
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
 /** Fixed contents, for tests of the HTTP layer and for offline use. */
-export function staticCaches(contents: { sidecarSets?: SidecarSet[]; namespaces?: Record<string, Record<string, string>>; revisions?: ControllerRevision[] }): WebhookCaches {
+export function staticCaches(contents: {
+  sidecarSets?: SidecarSet[];
+  namespaces?: Record<string, Record<string, string>>;
+  revisions?: ControllerRevision[];
+  /** Default: no whitelist ConfigMap. */
+  patchMetadataWhitelist?: PatchMetadataWhitelist;
+}): WebhookCaches {
+  const whitelist = contents.patchMetadataWhitelist ?? { kind: 'missing', source: `ConfigMap sidecarset-system/${KRUISE_CONFIGURATION_NAME}` };
   return {
     ready: () => true,
     sidecarSets: () => contents.sidecarSets ?? [],
     namespaceLabels: (name) => contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name },
     lookupNamespaceLabels: (name) => Promise.resolve({ ok: true, labels: contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name } }),
     revisions: () => contents.revisions ?? [],
+    patchMetadataWhitelist: () => whitelist,
   };
 }

@@ -12,6 +12,8 @@ export interface WebhookConfig {
   mutatingConfiguration: string;
   validatingConfiguration: string;
   revisionNamespace: string;
+  /** ConfigMap in revisionNamespace with OpenKruise's patchPodMetadata whitelist. */
+  kruiseConfiguration: string;
   kubeconfig?: string;
   context?: string;
   logLevel: string;
@@ -36,6 +38,9 @@ export const USAGE = `sidecarset-webhook [options]
   --mutating-configuration NAME   MutatingWebhookConfiguration to patch (default sidecarset-mutating)
   --validating-configuration NAME ValidatingWebhookConfiguration to patch (default sidecarset-validating)
   --revision-namespace NS         namespace of SidecarSet ControllerRevisions (default sidecarset-system)
+  --kruise-configuration NAME     ConfigMap in that namespace whose key SidecarSet_PatchPodMetadata_WhiteList
+                                  allows pod annotation keys to patchPodMetadata, as OpenKruise's
+                                  (KRUISE_CONFIGURATION, default kruise-configuration)
   --kubeconfig FILE, --context NAME
   --log-level LEVEL               pino level (default info)`;
 
@@ -52,6 +57,7 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
       'mutating-configuration': { type: 'string' },
       'validating-configuration': { type: 'string' },
       'revision-namespace': { type: 'string' },
+      'kruise-configuration': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       'log-level': { type: 'string' },
@@ -70,6 +76,8 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
   const clientCaFile = values['client-ca-file'] ?? env.CLIENT_CA_FILE;
   const clientCertName = values['client-cert-name'] ?? env.CLIENT_CERT_NAME;
   if (clientCertName && !clientCaFile) throw new Error('--client-cert-name needs --client-ca-file');
+  const kruiseConfiguration = values['kruise-configuration'] ?? env.KRUISE_CONFIGURATION ?? 'kruise-configuration';
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(kruiseConfiguration)) throw new Error(`--kruise-configuration must be a ConfigMap name, got ${JSON.stringify(kruiseConfiguration)}`);
   return {
     host: values.host ?? env.HOST ?? '0.0.0.0',
     port,
@@ -80,6 +88,7 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
     mutatingConfiguration: values['mutating-configuration'] ?? 'sidecarset-mutating',
     validatingConfiguration: values['validating-configuration'] ?? 'sidecarset-validating',
     revisionNamespace: values['revision-namespace'] ?? env.REVISION_NAMESPACE ?? 'sidecarset-system',
+    kruiseConfiguration,
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',

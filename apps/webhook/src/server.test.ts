@@ -2,6 +2,7 @@
 // out, 400 for what is not a review, denials instead of half-made patches.
 import { Writable } from 'node:stream';
 import type { AdmissionReview, ControllerRevision, Pod, SidecarSet } from '@sidecarset/api';
+import { PATCH_METADATA_WHITELIST_KEY, parsePatchMetadataWhitelist } from '@sidecarset/core';
 import { describe, expect, it } from 'vitest';
 import { staticCaches, type WebhookCaches } from './caches.js';
 import { createWebhookMetrics } from './metrics.js';
@@ -151,6 +152,19 @@ describe('SidecarSet admission', () => {
     const { body } = await post(app, '/validate-sidecarsets', review('CREATE', second));
     expect(body.response!.allowed).toBe(false);
     expect(body.response!.status!.message).toContain('test-sidecarset');
+  });
+
+  it.each([
+    { name: 'no whitelist ConfigMap', whitelist: undefined, allowed: false, cause: 'spec.patchPodMetadata' },
+    { name: 'a whitelist allowing the key', whitelist: JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: ['^mesh\\.io/'] }] }), allowed: true, cause: undefined },
+    { name: 'a whitelist allowing other keys', whitelist: JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: ['^other\\.io/'] }] }), allowed: false, cause: 'spec.patchPodMetadata[0].annotations[mesh.io/a]' },
+  ])('patchPodMetadata with $name: allowed $allowed', async ({ whitelist, allowed, cause }) => {
+    const patchMetadataWhitelist = parsePatchMetadataWhitelist(whitelist === undefined ? undefined : { [PATCH_METADATA_WHITELIST_KEY]: whitelist }, 'ConfigMap sidecarset-system/kruise-configuration');
+    const { app } = server(staticCaches({ patchMetadataWhitelist }));
+    const patching = { ...sidecarSet, spec: { ...sidecarSet.spec, patchPodMetadata: [{ annotations: { 'mesh.io/a': 'x' }, patchPolicy: 'Overwrite' }] } };
+    const { body } = await post(app, '/validate-sidecarsets', review('CREATE', patching));
+    expect(body.response!.allowed).toBe(allowed);
+    expect(body.response!.status?.details?.causes?.map((c) => c.field)).toEqual(cause ? [cause] : undefined);
   });
 });
 

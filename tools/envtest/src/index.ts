@@ -11,3 +11,4 @@ export { ensureSidecarsetNamespace, SIDECARSET_NAMESPACE, startSidecarsetControl
 export { deployedNodeOptions } from './deployedNodeOptions.js';
 export { serviceAccountKubeconfig, serviceAccountUser } from './serviceAccountKubeconfig.js';
 export { deployedIdentity, MANIFESTS_DIR, type DeployedIdentity } from './deployedIdentity.js';
+export { applyPatchMetadataWhitelist, kruiseConfigurationObjects, KRUISE_CONFIGURATION, PATCH_METADATA_WHITELIST_KEY, type PatchMetadataWhitelistRule } from './kruiseConfiguration.js';

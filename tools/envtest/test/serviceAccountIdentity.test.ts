@@ -66,6 +66,14 @@ describe('the apps run as their ServiceAccounts', () => {
     expect(await canI(webhook.kubeconfigPath, 'list', 'pods', '--all-namespaces')).toBe('no');
   });
 
+  it("the webhook reads the one ConfigMap with OpenKruise's patchPodMetadata whitelist, in its own namespace, and no other", async () => {
+    for (const verb of ['get', 'list', 'watch']) expect(await canI(webhook.kubeconfigPath, verb, 'configmaps/kruise-configuration', '-n', 'sidecarset-system'), verb).toBe('yes');
+    expect(await canI(webhook.kubeconfigPath, 'get', 'configmaps/other', '-n', 'sidecarset-system')).toBe('no');
+    expect(await canI(webhook.kubeconfigPath, 'list', 'configmaps', '-n', 'sidecarset-system')).toBe('no'); // only with a field selector on the name
+    expect(await canI(webhook.kubeconfigPath, 'get', 'configmaps/kruise-configuration', '-n', 'kruise-system')).toBe('no');
+    expect(await canI(webhook.kubeconfigPath, 'update', 'configmaps/kruise-configuration', '-n', 'sidecarset-system')).toBe('no');
+  });
+
   it('the webhook may patch its own webhook configurations only with webhook-self-signed-rbac.yaml (--self-signed)', async () => {
     const configuration = 'mutatingwebhookconfigurations.admissionregistration.k8s.io/sidecarset-mutating';
     expect(await canI(webhook.kubeconfigPath, 'patch', configuration)).toBe('no');

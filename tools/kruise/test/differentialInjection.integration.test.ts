@@ -13,10 +13,10 @@ import type { Pod, SidecarSet } from '@sidecarset/api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalisePod } from './differential/deliberateDifferences.js';
-import { podArb, worldSidecarSetsArb, type PodCase } from './differential/generators.js';
+import { PATCH_ANNOTATION_PREFIX, podArb, worldSidecarSetsArb, type PodCase } from './differential/generators.js';
 import { REGRESSION_CASES } from './differential/regressionCases.js';
 import { seedWorlds } from './differential/seedCases.js';
-import { sentinelOf, startOpenKruiseSide, startOurSide, waitForSentinel, type Outcome, type Side } from './differential/sides.js';
+import { sentinelOf, startOpenKruiseSide, startOurSide, waitForSentinel, WHITELIST_EXTRA_LABEL, type Outcome, type Side } from './differential/sides.js';
 
 const FIXED_SEED = 20_261_202;
 const WORLDS = Number(process.env.DIFF_WORLDS ?? 6);
@@ -197,5 +197,30 @@ describe('the same SidecarSets and pods: OpenKruise v1.9.0 and our webhook injec
     expect(tally.skipped).toEqual([]);
     expect(tally.pods).toBe(c.pods.length);
     expect(tally.mismatches.map((m) => m.differences.join('\n')), report(c.name, tally)).toEqual([]);
+  });
+});
+
+// Both sides read the same whitelist (./differential/sides.ts's PATCH_METADATA_WHITELIST): what it
+// does not allow is refused by both, what it allows admitted by both.
+describe('the patchPodMetadata whitelist: OpenKruise v1.9.0 and our webhook admit and refuse the same SidecarSets', () => {
+  const patching = (id: string, labels: Record<string, string>, key: string): SidecarSet =>
+    ({
+      apiVersion: 'apps.kruise.io/v1alpha1',
+      kind: 'SidecarSet',
+      metadata: { name: `wl-${id}`, labels },
+      spec: { selector: { matchLabels: { app: `wl-${id}` } }, containers: [{ name: `wl-${id}`, image: 'busybox:1.36' }], patchPodMetadata: [{ annotations: { [key]: 'x' }, patchPolicy: 'Overwrite' }] },
+    }) as SidecarSet;
+  it.each([
+    { id: 'allowed', name: 'control: a key every SidecarSet may patch', set: patching('allowed', {}, `${PATCH_ANNOTATION_PREFIX}wl`), admitted: true },
+    { id: 'other-key', name: 'a key no expression matches', set: patching('other-key', {}, 'other.example/wl'), admitted: false },
+    { id: 'anchored', name: 'a key the anchored expression matches only past its start', set: patching('anchored', {}, `pre.${PATCH_ANNOTATION_PREFIX}wl`), admitted: false },
+    { id: 'not-selected', name: 'a key only a rule selecting other SidecarSets allows', set: patching('not-selected', { 'diff-whitelist': 'other' }, 'extra.example/wl'), admitted: false },
+    { id: 'selected', name: 'control: that key on a SidecarSet the rule selects by its labels', set: patching('selected', WHITELIST_EXTRA_LABEL, 'extra.example/wl'), admitted: true },
+    { id: 'unanchored', name: 'control: the unanchored expression matches inside the key', set: patching('unanchored', WHITELIST_EXTRA_LABEL, 'team.extra.example/wl'), admitted: true },
+  ])('$name', async ({ set, admitted }) => {
+    const [theirs, mine] = await Promise.all([kruise.createSidecarSet(set), ours.createSidecarSet(set)]);
+    await Promise.all([kruise.deleteSidecarSet(set.metadata!.name!), ours.deleteSidecarSet(set.metadata!.name!)]);
+    const message = (o: Outcome<SidecarSet>) => (o.ok ? 'admitted' : o.message);
+    expect({ openkruise: theirs.ok, ours: mine.ok }, `OpenKruise: ${message(theirs)}\nours: ${message(mine)}`).toEqual({ openkruise: admitted, ours: admitted });
   });
 });

@@ -1,7 +1,9 @@
 // POST /mutate-sidecarsets applies defaults and the hash annotations; POST /validate-sidecarsets
-// rejects an invalid SidecarSet, or one that conflicts with another SidecarSet, before it is stored.
+// rejects an invalid SidecarSet, one that conflicts with another SidecarSet, or one patching pod
+// annotations the patchPodMetadata whitelist does not allow it (on CREATE and every UPDATE, as
+// OpenKruise), before it is stored.
 import type { SidecarSet } from '@sidecarset/api';
-import { admitSidecarSet, jsonPatch, validateSidecarSet } from '@sidecarset/core';
+import { admitSidecarSet, jsonPatch, validatePatchMetadataWhitelist, validateSidecarSet } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 import { allow, allowWithPatch, denyInvalid } from '../admission/admissionReview.js';
 import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
@@ -28,7 +30,7 @@ export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps)
     const previous = request.operation === 'UPDATE' ? (request.oldObject as SidecarSet) : undefined;
     const name = next.metadata?.name;
     const others = deps.caches.sidecarSets().filter((s) => s.metadata?.name !== name);
-    const errors = validateSidecarSet(next, previous, others, deps.caches.revisions());
+    const errors = [...validateSidecarSet(next, previous, others, deps.caches.revisions()), ...validatePatchMetadataWhitelist(next, deps.caches.patchMetadataWhitelist())];
     const log = { sidecarSet: name, errors: errors.length };
     if (errors.length) return { response: denyInvalid(request.uid, { group: 'apps.kruise.io', kind: 'SidecarSet', name: name ?? '' }, errors), log };
     return { response: allow(request.uid), log };

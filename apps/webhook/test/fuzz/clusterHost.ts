@@ -5,10 +5,10 @@
 // The pod webhook is taken out of the registration: a dry-run must judge the webhook's patched pod as
 // it came back, not the pod after a second injection.
 import { KubernetesApiError, requestJson, SidecarSetClient, type SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
+import { applyPatchMetadataWhitelist, registerSidecarsetWebhook, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
 import type { CampaignHost } from './campaign.js';
 import { ADMISSION_TIMEOUT_MS, normalize, type CheckContext, type DryRunResult } from './checkReview.js';
-import { NAMESPACES } from './namePools.js';
+import { NAMESPACES, PATCH_ANNOTATION_PREFIX } from './namePools.js';
 import { WebhookClient } from './webhookClient.js';
 import { worldOf, type World } from './world.js';
 
@@ -57,6 +57,8 @@ export class FuzzCluster implements CampaignHost {
   }
 
   async start(): Promise<void> {
+    // The whitelist that lets the generated SidecarSets patch their annotations (read before the webhook is ready).
+    await applyPatchMetadataWhitelist(this.plane, [{ allowedAnnotationKeyExprs: [`^${PATCH_ANNOTATION_PREFIX.replaceAll('.', '\\.')}`] }]);
     this.webhook = await startSidecarsetWebhook(this.plane);
     await registerSidecarsetWebhook(this.plane, this.webhook.url, this.webhook.caBundle);
     const configuration = JSON.parse(await kubectlOk(this.plane, ['get', 'mutatingwebhookconfiguration', 'sidecarset-mutating', '-o', 'json'])) as { webhooks: { name: string }[] };

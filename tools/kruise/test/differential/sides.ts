@@ -1,10 +1,11 @@
 // The two sides of the differential suite: a control plane running the real OpenKruise v1.9.0
-// (its SidecarSet CRD and webhooks, and the kruise-configuration ConfigMap that whitelists the
-// annotation keys generated SidecarSets patch), and a control plane running our webhook on our CRD.
-// Both get the same namespaces before their webhooks start; SidecarSets are created through each API
-// server (so each webhook defaults, validates and caches them), pods are dry-run CREATEs.
+// (its SidecarSet CRD and webhooks), and a control plane running our webhook on our CRD. Both get
+// the same namespaces, and the same kruise-configuration ConfigMap whitelisting the annotation keys
+// generated SidecarSets patch (OpenKruise's in kruise-system, ours in sidecarset-system), before
+// their webhooks start; SidecarSets are created through each API server (so each webhook defaults,
+// validates and caches them), pods are dry-run CREATEs.
 import { KubernetesApiError, requestJson, type Pod, type SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { kruiseConfigurationObjects, registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type ControlPlane, type PatchMetadataWhitelistRule } from '@sidecarset/envtest';
 import { KRUISE_NAMESPACE, startOpenKruise } from '../../src/index.js';
 import { NAMESPACES, PATCH_ANNOTATION_KEY_EXPR } from './generators.js';
 
@@ -45,7 +46,7 @@ async function until(what: string, timeoutMs: number, probe: () => Promise<boole
   }
 }
 
-/** The suite's namespaces (and kruise-system with OpenKruise's whitelist, on its plane), with their default ServiceAccounts. */
+/** The suite's namespaces (and the whitelist's, with its ConfigMap), with their default ServiceAccounts. */
 async function createNamespaces(plane: ControlPlane, extra: unknown[] = []): Promise<void> {
   const items = [
     ...Object.entries(NAMESPACES)
@@ -59,19 +60,17 @@ async function createNamespaces(plane: ControlPlane, extra: unknown[] = []): Pro
   }
 }
 
+/** The label that makes the whitelist's second rule select a SidecarSet. */
+export const WHITELIST_EXTRA_LABEL = { 'diff-whitelist': 'extra' };
 /**
  * OpenKruise's cluster configuration (pkg/util/configuration): without a whitelist in the ConfigMap
- * kruise-system/kruise-configuration, its validating webhook refuses every SidecarSet whose
- * patchPodMetadata patches annotations ("SidecarSet patch metadata whitelist not found").
+ * kruise-configuration, each side's validating webhook refuses every SidecarSet whose
+ * patchPodMetadata patches annotations. The generated keys are allowed for every SidecarSet; keys
+ * containing extra.example/ (unanchored) only for SidecarSets labelled WHITELIST_EXTRA_LABEL.
  */
-const KRUISE_CONFIGURATION = [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: KRUISE_NAMESPACE } },
-  {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'kruise-configuration', namespace: KRUISE_NAMESPACE },
-    data: { SidecarSet_PatchPodMetadata_WhiteList: JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: [PATCH_ANNOTATION_KEY_EXPR] }] }) },
-  },
+export const PATCH_METADATA_WHITELIST: PatchMetadataWhitelistRule[] = [
+  { allowedAnnotationKeyExprs: [PATCH_ANNOTATION_KEY_EXPR] },
+  { selector: { matchLabels: WHITELIST_EXTRA_LABEL }, allowedAnnotationKeyExprs: ['extra\\.example/'] },
 ];
 
 function sideOn(name: Side['name'], plane: ControlPlane, logs: () => string): Side {
@@ -91,14 +90,14 @@ function sideOn(name: Side['name'], plane: ControlPlane, logs: () => string): Si
 
 export async function startOpenKruiseSide(): Promise<Side> {
   const plane = await startControlPlane({ installCrds: false, scheduler: false });
-  await createNamespaces(plane, KRUISE_CONFIGURATION);
+  await createNamespaces(plane, kruiseConfigurationObjects(PATCH_METADATA_WHITELIST, KRUISE_NAMESPACE));
   const kruise = await startOpenKruise(plane);
   return sideOn('openkruise', plane, () => kruise.logs(40));
 }
 
 export async function startOurSide(): Promise<Side> {
   const plane = await startControlPlane({ scheduler: false });
-  await createNamespaces(plane);
+  await createNamespaces(plane, kruiseConfigurationObjects(PATCH_METADATA_WHITELIST));
   const webhook = await startSidecarsetWebhook(plane);
   await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
   return sideOn('ours', plane, () => webhook.logs().split('\n').slice(-40).join('\n'));
