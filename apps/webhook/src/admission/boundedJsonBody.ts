@@ -18,7 +18,7 @@ const ESCAPED_MAX = 1024 * 1024;
 /** Deliberate bounds (the API server has none but its 3 MiB request size): see docs/differences-from-openkruise.md. */
 export const POD_REVIEW_BUDGET: JsonBudget = { maxValues: 50_000, maxDepth: 64, maxEscapedLength: ESCAPED_MAX };
 /** SidecarSets and bindings, object and oldObject together. */
-export const RESOURCE_REVIEW_BUDGET: JsonBudget = { maxValues: 10_000, maxDepth: 64, maxEscapedLength: ESCAPED_MAX };
+export const RESOURCE_REVIEW_BUDGET: JsonBudget = { maxValues: 5_000, maxDepth: 64, maxEscapedLength: ESCAPED_MAX };
 
 const BUDGETS: Readonly<Record<string, JsonBudget>> = { '/mutate-pods': POD_REVIEW_BUDGET };
 
