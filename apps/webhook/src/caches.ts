@@ -14,7 +14,7 @@ import {
   type InformerOptions,
   type SidecarSet,
 } from '@sidecarset/api';
-import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist } from '@sidecarset/core';
+import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
 
 export interface WebhookCaches {
@@ -39,18 +39,20 @@ interface ConfigMap {
   data?: Record<string, string>;
 }
 
-/**
- * `kruiseConfiguration` names the ConfigMap holding the whitelist, in `revisionNamespace` (the
- * webhook's own namespace); only that one object is watched (a field selector on its name).
- */
-export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string, options: InformerOptions = {}, kruiseConfiguration = KRUISE_CONFIGURATION_NAME): InformerCaches {
+export interface WhitelistSettings extends WhitelistOptions {
+  /** The ConfigMap holding the whitelist, in the revision namespace (the webhook's own); default kruise-configuration. */
+  configMap?: string;
+}
+
+/** Only the whitelist's one ConfigMap is watched (a field selector on its name). */
+export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string, options: InformerOptions = {}, whitelistSettings: WhitelistSettings = {}): InformerCaches {
   const sidecarSets = sidecarSetInformer(kubeConfig, options);
   const namespaces = namespaceInformer(kubeConfig, options);
   // Only SidecarSet revisions: the controller labels them with the SidecarSet's name.
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);
   const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions] as never;
   const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
-  const whitelist = whitelistCache(kubeConfig, revisionNamespace, kruiseConfiguration, options);
+  const whitelist = whitelistCache(kubeConfig, revisionNamespace, whitelistSettings, options);
   return {
     ready: () => all.every((i) => i.hasSynced()) && whitelist.settled(),
     sidecarSets: () => sidecarSets.list(),
@@ -70,7 +72,9 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
 }
 
 /** The ConfigMap's watch, and its whitelist parsed once per version of the object. */
-function whitelistCache(kubeConfig: KubeConfig, namespace: string, name: string, options: InformerOptions) {
+function whitelistCache(kubeConfig: KubeConfig, namespace: string, settings: WhitelistSettings, options: InformerOptions) {
+  const name = settings.configMap ?? KRUISE_CONFIGURATION_NAME;
+  const gate = settings.defaultsAllowed ? { defaultsAllowed: true } : {};
   const source = `ConfigMap ${namespace}/${name}`;
   let lastError: unknown;
   let failed: () => void = () => undefined;
@@ -87,10 +91,10 @@ function whitelistCache(kubeConfig: KubeConfig, namespace: string, name: string,
   const current = (): PatchMetadataWhitelist => {
     if (!informer.hasSynced()) {
       const why = lastError === undefined ? 'its watch has not loaded yet' : `reading it failed (${errorText(lastError)}); the webhook's ServiceAccount needs get, list and watch on it`;
-      return { kind: 'unknown', source, reason: why };
+      return { kind: 'unknown', source, reason: why, ...gate };
     }
     const object = informer.get(`${namespace}/${name}`);
-    if (!parsed || parsed.object !== object) parsed = { object, whitelist: parsePatchMetadataWhitelist(object ? (object.data ?? {}) : undefined, source) };
+    if (!parsed || parsed.object !== object) parsed = { object, whitelist: parsePatchMetadataWhitelist(object ? (object.data ?? {}) : undefined, source, gate) };
     return parsed.whitelist;
   };
   let settled = false;

@@ -14,6 +14,8 @@ export interface WebhookConfig {
   revisionNamespace: string;
   /** ConfigMap in revisionNamespace with OpenKruise's patchPodMetadata whitelist. */
   kruiseConfiguration: string;
+  /** OpenKruise's feature gate SidecarSetPatchPodMetadataDefaultsAllowed: no whitelist (rule) allows every key. */
+  patchPodMetadataDefaultsAllowed: boolean;
   kubeconfig?: string;
   context?: string;
   logLevel: string;
@@ -41,6 +43,10 @@ export const USAGE = `sidecarset-webhook [options]
   --kruise-configuration NAME     ConfigMap in that namespace whose key SidecarSet_PatchPodMetadata_WhiteList
                                   allows pod annotation keys to patchPodMetadata, as OpenKruise's
                                   (KRUISE_CONFIGURATION, default kruise-configuration)
+  --patch-pod-metadata-defaults-allowed
+                                  without a whitelist, or a rule of it selecting the SidecarSet, allow
+                                  every key (OpenKruise's gate SidecarSetPatchPodMetadataDefaultsAllowed;
+                                  PATCH_POD_METADATA_DEFAULTS_ALLOWED=true; default off)
   --kubeconfig FILE, --context NAME
   --log-level LEVEL               pino level (default info)`;
 
@@ -58,6 +64,7 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
       'validating-configuration': { type: 'string' },
       'revision-namespace': { type: 'string' },
       'kruise-configuration': { type: 'string' },
+      'patch-pod-metadata-defaults-allowed': { type: 'boolean' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       'log-level': { type: 'string' },
@@ -89,6 +96,7 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
     validatingConfiguration: values['validating-configuration'] ?? 'sidecarset-validating',
     revisionNamespace: values['revision-namespace'] ?? env.REVISION_NAMESPACE ?? 'sidecarset-system',
     kruiseConfiguration,
+    patchPodMetadataDefaultsAllowed: values['patch-pod-metadata-defaults-allowed'] ?? env.PATCH_POD_METADATA_DEFAULTS_ALLOWED === 'true',
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',

@@ -26,7 +26,10 @@ const clientAuthentication = tls.ca ? { clientAuthentication: { ca: tls.ca, ...(
 // Written off the request path: a synchronous write per admission line stalls the event
 // loop whenever the reader of stdout is slow. pino flushes what is left on exit.
 const logDestination = pino.destination({ dest: 1, sync: false });
-const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') }, config.kruiseConfiguration);
+const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') }, {
+  configMap: config.kruiseConfiguration,
+  defaultsAllowed: config.patchPodMetadataDefaultsAllowed,
+});
 const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert }, ...clientAuthentication });
 
 await app.listen({ host: config.host, port: config.port });

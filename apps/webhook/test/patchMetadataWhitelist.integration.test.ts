@@ -3,8 +3,9 @@
 // annotations is refused without the kruise-configuration ConfigMap, accepted when a rule selecting
 // it by its labels allows each key, refused when no rule selects it or a key is not allowed; edits of
 // the ConfigMap take effect without a restart; a SidecarSet stored before the whitelist went away
-// still patches pods (as OpenKruise: pods are not checked) but cannot be updated; and a ConfigMap name
-// the Role does not grant is reported as unreadable.
+// still patches pods (as OpenKruise: pods are not checked) but cannot be updated; a ConfigMap name
+// the Role does not grant is reported as unreadable; and with OpenKruise's defaults-allowed gate no
+// whitelist allows every key.
 import type { Pod, SidecarSet } from '@sidecarset/api';
 import {
   applyPatchMetadataWhitelist,
@@ -136,5 +137,27 @@ describe('a whitelist ConfigMap the webhook may not read', () => {
     const plain = patching('zeta', {}, {});
     delete plain.spec.patchPodMetadata;
     expect((await apply(plain)).code).toBe(0);
+  });
+});
+
+describe("OpenKruise's gate SidecarSetPatchPodMetadataDefaultsAllowed (--patch-pod-metadata-defaults-allowed)", () => {
+  let gated: SidecarsetWebhook;
+  beforeAll(async () => {
+    gated = await startSidecarsetWebhook(plane, { extraArgs: ['--patch-pod-metadata-defaults-allowed'] });
+    await registerSidecarsetWebhook(plane, gated.url, gated.caBundle);
+  });
+  afterAll(async () => {
+    await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
+    await gated?.stop();
+  });
+
+  it('without a whitelist every key is allowed; a rule selecting the SidecarSet still decides', async () => {
+    const deleted = await plane.kubectl(['delete', 'configmap', 'kruise-configuration', '-n', NAMESPACE, '--ignore-not-found']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    await applyUntil(patching('eta', {}, { 'any.io/key': 'x' }), true);
+    await setWhitelist([meshRule]);
+    const stderr = await applyUntil(patching('theta', { team: 'mesh' }, { 'any.io/key': 'x' }), false, /not allowed/);
+    expect(stderr).toMatch(/annotations\[any\.io\/key\]: annotation any\.io\/key is not allowed/);
+    await applyUntil(patching('iota', { team: 'other' }, { 'any.io/key': 'x' }), true);
   });
 });

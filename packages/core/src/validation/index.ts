@@ -11,5 +11,6 @@ export {
   type PatchMetadataWhitelist,
   type WhitelistRule,
   type AllowedKeyExpression,
+  type WhitelistOptions,
 } from './patchMetadataWhitelist/patchMetadataWhitelist.js';
 export { validatePatchMetadataWhitelist, WHITELIST_MATCH_BUDGET } from './patchMetadataWhitelist/validatePatchMetadataWhitelist.js';

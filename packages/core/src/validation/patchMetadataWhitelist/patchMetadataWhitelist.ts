@@ -49,17 +49,33 @@ export interface WhitelistRule {
  * What the webhook knows of the whitelist. `source` names where it is read from, for messages
  * ("ConfigMap sidecarset-system/kruise-configuration").
  */
-export type PatchMetadataWhitelist =
+export type PatchMetadataWhitelist = (
   /** The ConfigMap does not exist, or has no whitelist key: no annotation may be patched. */
   | { kind: 'missing'; source: string }
   /** Not known (not loaded yet, or not readable): annotation patches are refused until it is. */
   | { kind: 'unknown'; source: string; reason: string }
   /** The key's text is not a whitelist (not JSON, wrong types, over the bounds). */
   | { kind: 'invalid'; source: string; reason: string }
-  | { kind: 'rules'; source: string; rules: WhitelistRule[] };
+  | { kind: 'rules'; source: string; rules: WhitelistRule[] }
+) & {
+  /**
+   * OpenKruise's feature gate SidecarSetPatchPodMetadataDefaultsAllowed (off by default): a missing
+   * whitelist, or one without a rule with expressions selecting the SidecarSet, then allows every key.
+   */
+  defaultsAllowed?: boolean;
+};
+
+export interface WhitelistOptions {
+  defaultsAllowed?: boolean;
+}
 
 /** The whitelist in a ConfigMap's data; `undefined` data (no ConfigMap) or no key is `missing`. */
-export function parsePatchMetadataWhitelist(data: Readonly<Record<string, unknown>> | undefined, source: string): PatchMetadataWhitelist {
+export function parsePatchMetadataWhitelist(data: Readonly<Record<string, unknown>> | undefined, source: string, options: WhitelistOptions = {}): PatchMetadataWhitelist {
+  const parsed = parseWhitelistData(data, source);
+  return options.defaultsAllowed ? { ...parsed, defaultsAllowed: true } : parsed;
+}
+
+function parseWhitelistData(data: Readonly<Record<string, unknown>> | undefined, source: string): PatchMetadataWhitelist {
   const text = data?.[PATCH_METADATA_WHITELIST_KEY];
   if (text === undefined || text === null) return { kind: 'missing', source };
   if (typeof text !== 'string') return { kind: 'invalid', source, reason: `key ${PATCH_METADATA_WHITELIST_KEY} is not a string` };

@@ -109,6 +109,19 @@ describe('validatePatchMetadataWhitelist', () => {
     expect(errorsOf(set, list)).toEqual(errors.map(([path, type, reason]) => [path, type, expect.stringMatching(reason as RegExp)]));
   });
 
+  describe('with the gate SidecarSetPatchPodMetadataDefaultsAllowed', () => {
+    const gated = (value: unknown) =>
+      parsePatchMetadataWhitelist(value === undefined ? undefined : { [PATCH_METADATA_WHITELIST_KEY]: JSON.stringify(value) }, SOURCE, { defaultsAllowed: true });
+    it.each([
+      { name: 'no whitelist allows every key', list: gated(undefined), labels: team, errors: [] },
+      { name: 'no rule selecting the SidecarSet allows every key', list: gated({ rules: [meshRule] }), labels: { team: 'other' }, errors: [] },
+      { name: 'a selecting rule still decides', list: gated({ rules: [meshRule] }), labels: team, errors: [['spec.patchPodMetadata[0].annotations[other.io/b]', 'Forbidden', /not allowed/]] },
+      { name: 'an unreadable whitelist still refuses', list: parsePatchMetadataWhitelist({ [PATCH_METADATA_WHITELIST_KEY]: '[' }, SOURCE, { defaultsAllowed: true }), labels: team, errors: [['spec.patchPodMetadata', 'Forbidden', /cannot be read/]] },
+    ])('$name', ({ list, labels, errors }) => {
+      expect(errorsOf(sidecarSet(labels, { 'other.io/b': 'y' }), list)).toEqual(errors.map(([path, type, reason]) => [path, type, expect.stringMatching(reason as RegExp)]));
+    });
+  });
+
   it('matching more than the work budget allows is refused before any matching', () => {
     // 16 expressions of about 1000 instructions against 2 keys of 300 characters: 2 x 301 x 16k > 4M.
     const heavy = Array.from({ length: 16 }, (_, i) => `^k${i}[a-z]{1000}`);

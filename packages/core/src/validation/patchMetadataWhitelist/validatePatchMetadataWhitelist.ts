@@ -5,6 +5,8 @@
 // every SidecarSet), patchPodMetadata is refused; otherwise every annotation key must be matched,
 // anywhere in the key, by an allowedAnnotationKeyExprs of a selecting rule. An expression that does
 // not compile in a selecting rule, or a selector with an unknown operator in any rule, refuses too.
+// With OpenKruise's gate SidecarSetPatchPodMetadataDefaultsAllowed (whitelist.defaultsAllowed), no
+// whitelist, or no rule for the SidecarSet, allows every key instead.
 // Pods are not checked: a SidecarSet stored before the whitelist changed keeps patching, as there.
 import type { FieldError, SidecarSet } from '@sidecarset/api';
 import { labelSelectorMatches } from '../../labels/labelSelector.js';
@@ -30,6 +32,7 @@ export function validatePatchMetadataWhitelist(sidecarSet: SidecarSet, whitelist
   const where = `${whitelist.source}, key ${PATCH_METADATA_WHITELIST_KEY}`;
   switch (whitelist.kind) {
     case 'missing':
+      if (whitelist.defaultsAllowed) return [];
       return [
         forbidden(
           PATH,
@@ -57,6 +60,7 @@ export function validatePatchMetadataWhitelist(sidecarSet: SidecarSet, whitelist
     }
   }
   if (allowed.length === 0) {
+    if (whitelist.defaultsAllowed) return [];
     return [forbidden(PATH, `no rule of the whitelist (${where}) with allowedAnnotationKeyExprs selects this SidecarSet by its labels: it may not patch pod annotations`)];
   }
 
