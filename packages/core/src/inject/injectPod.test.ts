@@ -416,13 +416,49 @@ describe('injectPod: skips', () => {
   });
 });
 
-describe('injectPod: resourcesPolicy (not computed yet)', () => {
-  it('a SidecarSet stored with a resourcesPolicy denies the pod, naming the SidecarSet and the field, instead of injecting without those resources', () => {
-    const policy = { targetContainersMode: 'sum' as const, resourcesExpr: { limits: { cpu: 'cpu*50%' } } };
-    const result = run(pod(), [sidecarSet('s', { containers: [{ name: 's-c', image: 's:1' }, { name: 's-d', image: 's:1', resourcesPolicy: policy }] })]);
-    expect(result.errors).toEqual([{ sidecarSet: 's', path: 'spec.containers[1].resourcesPolicy', type: 'Forbidden', reason: expect.stringMatching(/^resourcesPolicy is not supported yet/) }]);
+describe('injectPod: resourcesPolicy', () => {
+  const withResources = (name: string, resources: NonNullable<Pod['spec']>['containers'][number]['resources']) => ({ name, image: 'nginx', resources });
+  const appPod = pod({
+    initContainers: [
+      { ...withResources('native', { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '500m', memory: '256Mi' } }), restartPolicy: 'Always' },
+      withResources('setup', { limits: { cpu: '4', memory: '4Gi' }, requests: { cpu: '4', memory: '4Gi' } }),
+    ],
+    containers: [
+      withResources('app', { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } }),
+      withResources('other-s-c', { limits: { cpu: '8' }, requests: { cpu: '8' } }),
+    ],
+  });
+
+  it("a sidecar is sized from the pod's native sidecars and containers, leaving out plain initContainers and every injected sidecar", () => {
+    const policy = { targetContainersMode: 'sum' as const, targetContainersNameRegex: '.*', resourcesExpr: { limits: { cpu: 'cpu*50%', memory: 'memory*50%' }, requests: { cpu: 'max(cpu*10%, 50m)' } } };
+    const result = run(appPod, [
+      sidecarSet('s', { containers: [{ name: 's-c', image: 's:1', resourcesPolicy: policy }] }),
+      sidecarSet('other', { containers: [{ name: 'other-s-c', image: 'o:1' }] }),
+    ]);
+    expect(result.errors).toEqual([]);
+    // targets: native (500m, 256Mi) and app (1, 1Gi); not setup (a plain initContainer), not other-s-c (a sidecar)
+    expect(containerOf(result.pod, 's-c').resources).toEqual({ limits: { cpu: '750m', memory: '640Mi' }, requests: { cpu: '150m' } });
+    expect(result.patch).toContainEqual({ op: 'add', path: '/spec/containers/0', value: expect.objectContaining({ name: 's-c', resources: { limits: { cpu: '750m', memory: '640Mi' }, requests: { cpu: '150m' } } }) });
+  });
+
+  it('a native sidecar initContainer with a policy is sized too', () => {
+    const policy = { targetContainersMode: 'max' as const, targetContainersNameRegex: '^app$', resourcesExpr: { requests: { memory: 'memory / 4' } } };
+    const result = run(appPod, [sidecarSet('s', { containers: [], initContainers: [{ name: 's-init', image: 's:1', restartPolicy: 'Always', resourcesPolicy: policy }] })]);
+    expect(containerOf(result.pod, 's-init').resources).toEqual({ requests: { memory: '256Mi' } });
+  });
+
+  it('a policy that finds no target denies the pod, naming the SidecarSet and the field', () => {
+    const policy = { targetContainersMode: 'sum' as const, targetContainersNameRegex: '^db$', resourcesExpr: { limits: { cpu: 'cpu' } } };
+    const result = run(appPod, [sidecarSet('s', { containers: [{ name: 's-c', image: 's:1' }, { name: 's-d', image: 's:1', resourcesPolicy: policy }] })]);
+    expect(result.errors).toEqual([{ sidecarSet: 's', path: 'spec.containers[1].resourcesPolicy.targetContainersNameRegex', type: 'Invalid', reason: 'no containers match the regex pattern "^db$"' }]);
     expect(result.patch).toEqual([]);
     expect(result.injected).toEqual([]);
+  });
+
+  it('an expression that fails for this pod denies it, naming the expression', () => {
+    const policy = { targetContainersMode: 'sum' as const, resourcesExpr: { requests: { cpu: 'cpu - 20' } } }; // the targets request 9.5 cpu
+    const result = run(appPod, [sidecarSet('s', { containers: [{ name: 's-c', image: 's:1', resourcesPolicy: policy }] })]);
+    expect(result.errors).toMatchObject([{ sidecarSet: 's', path: 'spec.containers[0].resourcesPolicy.resourcesExpr.requests.cpu', reason: expect.stringContaining('negative') }]);
   });
 });
 

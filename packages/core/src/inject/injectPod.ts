@@ -1,7 +1,8 @@
 // Injects the SidecarSets that select a pod, as OpenKruise's pod mutating webhook does on CREATE.
 // Order: SidecarSets by name. For each one applied: patchPodMetadata, initContainers (sorted by name
 // over all SidecarSets; Before ones ahead of the pod's own, After ones behind), containers ([Before...,
-// app..., After...], a same-name pod container replaced in place), the SidecarSet volumes its sidecars
+// app..., After...], a same-name pod container replaced in place; a sidecar with a resourcesPolicy
+// gets the resources it computes from the pod's own containers), the SidecarSet volumes its sidecars
 // mount (a pod volume of the same name wins), imagePullSecrets (de-duplicated by name), and the
 // injected-list / hash annotations.
 //
@@ -17,6 +18,7 @@
 // Pure: the input pod is never mutated; the result shares unchanged subtrees with the inputs (the pod
 // and the SidecarSets), so treat it as immutable.
 import type {
+  Container,
   ControllerRevision,
   FieldError,
   JsonPatchOperation,
@@ -43,7 +45,7 @@ import { findContainerNameClashes, type InjectedContainer } from './containerNam
 import { keepRecordedTimestamps } from './keepRecordedTimestamps.js';
 import { encodeSidecarSetHashes, formatInjectedList, toMetav1Time, type SidecarSetHashes } from './podSidecarSetAnnotations.js';
 import { sidecarContainerForPod } from './sidecarContainerForPod.js';
-import { unsupportedResourcesPolicies } from './unsupportedResourcesPolicy.js';
+import { injectedSidecarNames, withPolicyResources } from './policyResources.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -131,11 +133,6 @@ function chooseApplications(pod: Pod, matched: readonly SidecarSet[], ctx: Injec
       errors.push({ ...resolved.error, sidecarSet: name });
       continue;
     }
-    const unsupported = unsupportedResourcesPolicies(resolved.sidecarSet);
-    if (unsupported.length > 0) {
-      errors.push(...unsupported.map((error) => ({ ...error, sidecarSet: name })));
-      continue;
-    }
     if (!resolved.sidecarSet.spec.containers?.length && !resolved.sidecarSet.spec.initContainers?.length) {
       skipped.push({ sidecarSet: name, code: 'NoContainers', reason: 'has no containers or initContainers to inject' });
       continue;
@@ -169,6 +166,7 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const hashes: SidecarSetHashes = new Map();
   const hashesWithoutImage: SidecarSetHashes = new Map();
   const updateTimestamp = toMetav1Time(ctx.now);
+  const sidecarNames = injectedSidecarNames(applications.map((a) => a.sidecarSet));
 
   for (const { name, sidecarSet, hash } of applications) {
     const spec = sidecarSet.spec;
@@ -180,20 +178,25 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
         if (volume) volumes.push(volume);
       }
     };
+    /** The container for this pod, with the resources its resourcesPolicy computes; undefined (and an error) when that fails. */
+    const build = (sidecar: SidecarContainer, list: 'initContainers' | 'containers', index: number): Container | undefined => {
+      const step = withPolicyResources(sidecarContainerForPod(sidecar, pod), sidecar, `spec.${list}[${index}]`, pod, sidecarNames);
+      if (step.ok) return step.container;
+      errors.push({ ...step.error, sidecarSet: name });
+      return undefined;
+    };
     for (const [index, sidecar] of (spec.initContainers ?? []).entries()) {
       addVolumesOf(sidecar);
       injectedContainers.push({ sidecarSet: name, list: 'initContainers', index, name: sidecar.name });
-      initContainers.push({
-        container: sidecarContainerForPod(sidecar, pod),
-        policy: sidecar.podInjectPolicy ?? 'AfterAppContainer',
-        order: initContainers.length,
-      });
+      const container = build(sidecar, 'initContainers', index);
+      if (container) initContainers.push({ container, policy: sidecar.podInjectPolicy ?? 'AfterAppContainer', order: initContainers.length });
     }
     secrets.push(...(spec.imagePullSecrets ?? []));
     for (const [index, sidecar] of (spec.containers ?? []).entries()) {
       addVolumesOf(sidecar);
       injectedContainers.push({ sidecarSet: name, list: 'containers', index, name: sidecar.name });
-      containers.push({ container: sidecarContainerForPod(sidecar, pod), policy: sidecar.podInjectPolicy ?? 'BeforeAppContainer' });
+      const container = build(sidecar, 'containers', index);
+      if (container) containers.push({ container, policy: sidecar.podInjectPolicy ?? 'BeforeAppContainer' });
     }
     const sidecarList = sidecarListOf(sidecarSet);
     const controllerRevision = sidecarSet.status?.latestRevision;
@@ -206,6 +209,7 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
     });
   }
 
+  if (errors.length > 0) return unchanged(pod, skipped, errors);
   const podSpec = pod.spec ?? { containers: [] };
   errors.push(...findContainerNameClashes(podSpec, injectedContainers));
   if (errors.length > 0) return unchanged(pod, skipped, errors);

@@ -89,6 +89,8 @@ function differingFields(sidecar: RolloutSidecar, actual: Container, pod: Pod): 
     const out: Record<string, unknown> = { ...container };
     delete out['image'];
     for (const field of SIDECARSET_ONLY_FIELDS) delete out[field];
+    // Computed from the pod's own containers at creation (resourcesPolicy): the policy itself is compared, by the hash.
+    if (sidecar.spec.resourcesPolicy) delete out['resources'];
     out['env'] = container.env?.filter((env) => !addedEnv.has(env.name));
     out['volumeMounts'] = container.volumeMounts?.filter((mount) => !addedMounts.has(mount.mountPath));
     out['volumeDevices'] = container.volumeDevices?.filter((device) => !addedDevices.has(device.devicePath));

@@ -1,18 +1,20 @@
 // A sidecar's resourcesPolicy, checked as OpenKruise 1.9's validateResourcesPolicy checks it (its CRD
 // requires targetContainersMode, one of sum | max, and resourcesExpr, and defaults
-// targetContainersNameRegex to ".*"): not together with resources; a regex that compiles and is not
-// empty; at least one of resourcesExpr.limits and .requests, each {cpu, memory} strings; in
+// targetContainersNameRegex to ".*"): not together with resources; a regex that compiles (RE2 syntax,
+// as Go's regexp) and is not empty; at least one of resourcesExpr.limits and .requests, each {cpu,
+// memory} strings, and each non-empty expression one that evaluates, with its field's name (cpu or
+// memory) as the only variable, set to the number 1, to a result that is not negative; in
 // initContainers only on a native sidecar (restartPolicy Always).
-// Then refused as a whole: Sidecarset does not compute resources from it at injection yet, and a
-// policy accepted and then ignored would inject sidecars without the resources the YAML asks for.
+// The resources themselves are computed at injection (resources/resourcesFromPolicy.ts).
 import type { FieldError } from '@sidecarset/api';
-import { checkEnum, forbidden, invalid, isObject, required, tooLong, typeInvalid } from './fieldErrors.js';
+import { EXPRESSION_MAX_LENGTH, evaluateExpression } from '../resources/resourceExpression.js';
+import { compileTargetRegex, TARGET_REGEX_MAX_LENGTH } from '../resources/resourcesFromPolicy.js';
+import { checkEnum, invalid, isObject, required, tooLong, typeInvalid } from './fieldErrors.js';
 import type { ContainerKind } from './validateContainers.js';
 
 const TARGET_CONTAINERS_MODES = ['sum', 'max'];
-/** Only compiled here (never run): JavaScript's engine backtracks, so a pattern must stay short. */
-const RESOURCES_POLICY_REGEX_MAX = 1024;
-export const RESOURCES_POLICY_NOT_SUPPORTED = 'resourcesPolicy is not supported yet: set the sidecar\'s resources instead';
+/** Compiled with RE2 (linear-time matching); a long pattern still compiles slowly, so it is bounded. */
+const RESOURCES_POLICY_REGEX_MAX = TARGET_REGEX_MAX_LENGTH;
 
 const hasEntries = (value: unknown): boolean => isObject(value) && Object.keys(value).length > 0;
 
@@ -30,7 +32,6 @@ export function validateResourcesPolicy(container: Record<string, unknown>, path
   } else {
     errors.push(...validatePolicyFields(policy, path));
   }
-  errors.push(forbidden(path, RESOURCES_POLICY_NOT_SUPPORTED));
   return errors;
 }
 
@@ -49,11 +50,8 @@ function validatePolicyFields(policy: Record<string, unknown>, path: string): Fi
       // A deliberate bound (OpenKruise compiles any length): container names have at most 63 characters.
       errors.push(tooLong(at, regex, `must be at most ${RESOURCES_POLICY_REGEX_MAX} characters`));
     } else {
-      try {
-        new RegExp(regex);
-      } catch (error) {
-        errors.push(invalid(at, regex, `is not a valid regular expression: ${(error as Error).message}`));
-      }
+      const compiled = compileTargetRegex(regex);
+      if (!compiled.ok) errors.push(invalid(at, regex, compiled.reason));
     }
   }
 
@@ -71,8 +69,21 @@ function validatePolicyFields(policy: Record<string, unknown>, path: string): Fi
     }
     for (const resource of ['cpu', 'memory']) {
       const value = list[resource];
-      if (value !== undefined && value !== null && typeof value !== 'string') errors.push(typeInvalid(`${exprPath}.${key}.${resource}`, value, 'must be a string (an expression)'));
+      const at = `${exprPath}.${key}.${resource}`;
+      if (value === undefined || value === null || value === '') continue;
+      if (typeof value !== 'string') errors.push(typeInvalid(at, value, 'must be a string (an expression)'));
+      else errors.push(...validateExpression(at, value, resource));
     }
   }
   return errors;
+}
+
+/** OpenKruise's validateResourceExpression: evaluated with the field's own variable set to the number 1. */
+function validateExpression(path: string, expression: string, variable: string): FieldError[] {
+  if (new TextEncoder().encode(expression).length > EXPRESSION_MAX_LENGTH) {
+    // A deliberate bound (OpenKruise evaluates any length).
+    return [tooLong(path, expression, `must be at most ${EXPRESSION_MAX_LENGTH} bytes`)];
+  }
+  const evaluation = evaluateExpression(expression, new Map([[variable, { kind: 'number', number: 1 }]]));
+  return evaluation.ok ? [] : [invalid(path, expression, `invalid expression: ${evaluation.reason}`)];
 }

@@ -160,16 +160,29 @@ const cases: Case[] = [
     (s) => (c0(s).transferEnv = [{ sourceContainerName: 'nginx', envNames: ['TZ', '1 BAD', 'TZ'] }]),
     ['spec.containers[0].transferEnv[0].envNames[1] Invalid', 'spec.containers[0].transferEnv[0].envNames[2] Duplicate'],
   ],
-  // resourcesPolicy: OpenKruise 1.9's field names and checks (validateResourcesPolicy), then refused as not supported yet.
+  // resourcesPolicy: OpenKruise 1.9's field names and checks (validateResourcesPolicy, validateResourceExpression).
   [
-    "an OpenKruise 1.9 resourcesPolicy is read with its field names and refused: resources are not computed from it yet",
+    'an OpenKruise 1.9 resourcesPolicy is accepted',
     (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'sum', targetContainersNameRegex: '^app$', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)' }, requests: { memory: 'memory*20%' } } }),
-    ['spec.containers[0].resourcesPolicy Forbidden'],
+    [],
+  ],
+  [
+    "each expression is evaluated with its own field's variable set to 1: cpu in a memory expression, a negative result and bad syntax are refused",
+    (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'max', resourcesExpr: { limits: { cpu: 'cpu - 2', memory: 'cpu' }, requests: { cpu: 'max(cpu, 1, 2)', memory: '' } } }),
+    ['spec.containers[0].resourcesPolicy.resourcesExpr.limits.cpu Invalid', 'spec.containers[0].resourcesPolicy.resourcesExpr.limits.memory Invalid', 'spec.containers[0].resourcesPolicy.resourcesExpr.requests.cpu Invalid'],
+  ],
+  [
+    'the regex is RE2 (Go regexp): a lookahead is refused, a Go named group accepted',
+    (s) => {
+      c0(s).resourcesPolicy = { targetContainersMode: 'sum', targetContainersNameRegex: '(?=app)', resourcesExpr: { limits: { cpu: 'cpu' } } };
+      s.spec.containers!.push({ name: 'other', image: 'x', resourcesPolicy: { targetContainersMode: 'sum', targetContainersNameRegex: '(?P<n>app)', resourcesExpr: { limits: { cpu: 'cpu' } } } });
+    },
+    ['spec.containers[0].resourcesPolicy.targetContainersNameRegex Invalid'],
   ],
   [
     'a resourcesPolicy with an unknown mode and a broken regex is rejected at those fields',
     (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'avg' as never, targetContainersNameRegex: '(', resourcesExpr: { limits: { cpu: 'cpu' } } }),
-    ['spec.containers[0].resourcesPolicy.targetContainersMode NotSupported', 'spec.containers[0].resourcesPolicy.targetContainersNameRegex Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+    ['spec.containers[0].resourcesPolicy.targetContainersMode NotSupported', 'spec.containers[0].resourcesPolicy.targetContainersNameRegex Invalid'],
   ],
   [
     'a resourcesPolicy needs targetContainersMode and resourcesExpr; an empty regex is refused',
@@ -178,13 +191,12 @@ const cases: Case[] = [
       'spec.containers[0].resourcesPolicy.targetContainersMode Required',
       'spec.containers[0].resourcesPolicy.targetContainersNameRegex Required',
       'spec.containers[0].resourcesPolicy.resourcesExpr Required',
-      'spec.containers[0].resourcesPolicy Forbidden',
     ],
   ],
   [
     'a resourcesExpr needs limits or requests',
     (s) => (c0(s).resourcesPolicy = { targetContainersMode: 'max', resourcesExpr: {} }),
-    ['spec.containers[0].resourcesPolicy.resourcesExpr Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+    ['spec.containers[0].resourcesPolicy.resourcesExpr Invalid'],
   ],
   [
     'a resourcesPolicy together with resources is rejected',
@@ -192,17 +204,17 @@ const cases: Case[] = [
       c0(s).resources = { limits: { cpu: '1' } };
       c0(s).resourcesPolicy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'cpu' } } };
     },
-    ['spec.containers[0].resourcesPolicy Invalid', 'spec.containers[0].resourcesPolicy Forbidden'],
+    ['spec.containers[0].resourcesPolicy Invalid'],
   ],
   [
     'a resourcesPolicy on an initContainer that is not a native sidecar is rejected',
     (s) => (s.spec.initContainers = [{ name: 'init', image: 'busybox', resourcesPolicy: { targetContainersMode: 'sum', resourcesExpr: { requests: { cpu: 'cpu' } } } }]),
-    ['spec.initContainers[0].resourcesPolicy Invalid', 'spec.initContainers[0].resourcesPolicy Forbidden'],
+    ['spec.initContainers[0].resourcesPolicy Invalid'],
   ],
   [
     "the old spelling (targetContainerMode, resourceExpr) is not OpenKruise's: those fields are unknown",
     (s) => (c0(s).resourcesPolicy = { targetContainerMode: 'sum', resourceExpr: { limits: { cpu: 'cpu' } } } as never),
-    ['spec.containers[0].resourcesPolicy.targetContainersMode Required', 'spec.containers[0].resourcesPolicy.resourcesExpr Required', 'spec.containers[0].resourcesPolicy Forbidden'],
+    ['spec.containers[0].resourcesPolicy.targetContainersMode Required', 'spec.containers[0].resourcesPolicy.resourcesExpr Required'],
   ],
   // volumes
   ['duplicate volume names are rejected', (s) => s.spec.volumes!.push({ name: 'log', emptyDir: {} }), ['spec.volumes[1].name Duplicate']],
