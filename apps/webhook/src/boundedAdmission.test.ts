@@ -1,6 +1,8 @@
 // What any caller of the webhook's port can send, driven in process with app.inject(): wrongly typed
 // objects get field errors (never an internal error), no review costs more than a bounded amount of
 // work whatever it contains, and what the caller sent reaches logs and messages only as a short prefix.
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AdmissionReview, SidecarSet } from '@sidecarset/api';
 import { describe, expect, it } from 'vitest';
@@ -310,5 +312,42 @@ describe('large bodies in flight are bounded (memory)', () => {
     release();
     expect((await first).statusCode).toBe(200);
     expect((await send(large)).statusCode).toBe(200);
+  });
+});
+
+describe('a body refused before it is read is not read', () => {
+  it('a large body beyond the in-flight allowance gets 503 and the connection is closed, the rest of the body unread', async () => {
+    const app = Fastify({ bodyLimit: 128 * 1024 * 1024 });
+    limitLargeBodies(app, 128 * 1024 * 1024, 1024 * 1024);
+    app.post('/x', async () => ({ ok: true }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as AddressInfo;
+      const declared = 64 * 1024 * 1024;
+      const answer = await new Promise<{ status: number; connection: string | undefined; sent: number }>((resolve, reject) => {
+        let sent = 0;
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/x', headers: { 'content-type': 'application/json', 'content-length': declared } }, (res) => {
+          res.resume();
+          res.on('error', () => {}); // the server closes the connection right after answering
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, sent });
+          req.destroy();
+        });
+        req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+        // Writes until the server answers; a server reading the whole body would take all 64 MiB.
+        const chunk = Buffer.alloc(64 * 1024, 32);
+        const pump = () => {
+          while (sent < declared && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return req.once('drain', pump);
+          }
+        };
+        pump();
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.connection).toBe('close');
+      expect(answer.sent).toBeLessThan(declared);
+    } finally {
+      await app.close();
+    }
   });
 });
