@@ -12,6 +12,7 @@
 import type { Pod, SidecarSet } from '@sidecarset/api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffSeeds } from './differential/diffSeeds.js';
 import { normalisePod } from './differential/deliberateDifferences.js';
 import { PATCH_ANNOTATION_PREFIX, podArb, worldSidecarSetsArb, type PodCase } from './differential/generators.js';
 import { REGRESSION_CASES } from './differential/regressionCases.js';
@@ -23,16 +24,7 @@ const WORLDS = Number(process.env.DIFF_WORLDS ?? 6);
 const PODS_PER_WORLD = Number(process.env.DIFF_PODS ?? 100);
 const CONCURRENCY = 4;
 
-function extraSeed(): number | undefined {
-  const value = process.env.DIFF_SEED;
-  if (!value) return undefined;
-  if (value === 'random') return (Math.random() * 2 ** 31) | 0;
-  const seed = Number(value);
-  if (!Number.isInteger(seed)) throw new Error(`DIFF_SEED must be an integer or "random", got ${value}`);
-  return seed;
-}
-const extra = extraSeed();
-const SEEDS = [FIXED_SEED, ...(extra !== undefined && extra !== FIXED_SEED ? [extra] : [])];
+const SEEDS = diffSeeds(FIXED_SEED);
 
 interface Mismatch {
   world: string;

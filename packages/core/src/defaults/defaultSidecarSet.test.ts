@@ -33,6 +33,26 @@ describe('defaultSidecarSet', () => {
     });
   });
 
+  // Found by tools/kruise/test/differentialSidecarSets.integration.test.ts (regression case rg-empty-values):
+  // OpenKruise's webhook re-encodes the whole v1alpha1 spec as its Go struct.
+  it('writes the spec as OpenKruise stores it: no empty lists or false flags, canonical volume quantities, unknown members kept', () => {
+    const input = minimal();
+    Object.assign(input.spec, {
+      volumes: [{ name: 'cache', emptyDir: { sizeLimit: '1024Mi' } }],
+      imagePullSecrets: [],
+      patchPodMetadata: [],
+      updateStrategy: { paused: false, scatterStrategy: [], partition: '10%' },
+      injectionStrategy: { paused: false },
+      strategy: { rollingUpdate: { maxUnavailable: 2 } },
+    });
+    const spec = defaultSidecarSet(input).spec as unknown as Record<string, unknown>;
+    expect(Object.keys(spec).sort()).toEqual(['containers', 'injectionStrategy', 'revisionHistoryLimit', 'selector', 'strategy', 'updateStrategy', 'volumes']);
+    expect(spec.volumes).toEqual([{ name: 'cache', emptyDir: { sizeLimit: '1Gi' } }]);
+    expect(spec.updateStrategy).toEqual({ type: 'RollingUpdate', partition: '10%', maxUnavailable: 2 });
+    expect(spec.injectionStrategy).toEqual({});
+    expect(spec.strategy).toEqual({ rollingUpdate: { maxUnavailable: 2 } });
+  });
+
   it('returns a new object and leaves its input alone', () => {
     const input = minimal();
     const before = structuredClone(input);

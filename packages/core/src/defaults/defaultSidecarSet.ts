@@ -15,6 +15,7 @@ import type {
 } from '@sidecarset/api';
 import { goStructValue } from '../hash/goStruct.js';
 import { SIDECAR_CONTAINER_STRUCTS } from '../hash/goSidecarContainer.js';
+import { SIDECARSET_SPEC_STRUCTS } from '../hash/goSidecarSetSpec.js';
 import { canonicalQuantity } from '../validation/quantity.js';
 import { defaultImagePullPolicy } from './imagePullPolicy.js';
 
@@ -44,6 +45,9 @@ export function defaultSidecarSet(sidecarSet: SidecarSet): SidecarSet {
 
   const injectionStrategy = (spec.injectionStrategy ??= {});
   if (injectionStrategy.revision) injectionStrategy.revision.policy ||= 'Always';
+  // The whole spec as OpenKruise's webhook writes it back (it re-encodes its Go struct): no empty
+  // lists (`volumes: []`), no `paused: false`, canonical quantities in volumes; unknown members kept.
+  if (isObject(out.spec)) out.spec = goStructValue(out.spec, 'SidecarSetSpec', SIDECARSET_SPEC_STRUCTS) as SidecarSetSpec;
   return out;
 }
 

@@ -1,8 +1,9 @@
 // A JSON value read into Go structs and written back, as encoding/json does it: fields in declaration
 // order, `omitempty` leaving out "", 0, false, nil and empty slices and maps but never a struct (so
 // `"resources":{}` is always written), fields without `omitempty` always written (a zero value when
-// absent: `"divisor":"0"`, `"service":null`), map keys sorted, quantities in canonical form, and
-// members the Go type does not have dropped. OpenKruise's SidecarSet hash is sha256 over this text for
+// absent: `"divisor":"0"`, `"service":null`), map keys sorted, quantities in canonical form, values
+// of a type with its own MarshalJSON (type `json`: metav1.Time) as they are, and members the Go type
+// does not have dropped. OpenKruise's SidecarSet hash is sha256 over this text for
 // its SidecarContainer (goSidecarContainer.ts has the layout), and its webhook stores what it writes.
 import { canonicalQuantity } from '../validation/quantity.js';
 import { goJsonString, goJsonStringify } from './goJson.js';
@@ -40,6 +41,8 @@ export function goStructJson(value: unknown, type: string, structs: GoStructs): 
       return goJsonString(quantityText(value));
     case 'intOrString':
       return isNil(value) ? '0' : goJsonStringify(value);
+    case 'json':
+      return isNil(value) ? 'null' : goJsonStringify(value);
   }
   if (type.startsWith('*')) return isNil(value) ? 'null' : goStructJson(value, type.slice(1), structs);
   if (type.startsWith('[]')) {
@@ -80,6 +83,8 @@ export function goStructValue(value: unknown, type: string, structs: GoStructs):
       return typeof value === 'string' || typeof value === 'number' || isNil(value) ? quantityText(value) : value;
     case 'intOrString':
       return isNil(value) ? 0 : value;
+    case 'json':
+      return isNil(value) ? null : value;
   }
   if (type.startsWith('*')) return isNil(value) ? null : goStructValue(value, type.slice(1), structs);
   if (type.startsWith('[]')) return Array.isArray(value) ? value.map((element) => goStructValue(element, type.slice(2), structs)) : isNil(value) ? null : value;

@@ -4,7 +4,8 @@
 import type { FieldError } from '@sidecarset/api';
 import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString, isObject, keyPath, listAt, notSupported, required, typeInvalid } from './fieldErrors.js';
 import { configMapKey, dns1123Label, envVarName, isNonNegativeInteger, isPortNumber, portName, qualifiedName } from './k8sNames.js';
-import { compareQuantities, parseQuantity } from './quantity.js';
+import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';
+import { containerResourceNameErrors, isExtendedResource, isHugePagesResource, isOvercommitAllowed } from './resourceNames.js';
 import { validateNonNegativeQuantity, validateRelativePath } from './validateVolumes.js';
 
 export type ContainerKind = 'container' | 'initContainer';
@@ -247,10 +248,12 @@ function validateResources(resources: unknown, path: string): FieldError[] {
     }
     for (const [name, value] of Object.entries(list)) {
       const at = keyPath(`${path}.${field}`, name);
-      errors.push(...invalidEach(at, name, qualifiedName(name).map((m) => `resource name: ${m}`)));
+      errors.push(...invalidEach(at, name, containerResourceNameErrors(name)));
       const before = errors.length;
       errors.push(...validateNonNegativeQuantity(value, at));
-      if (errors.length === before) parsed.set(name, parseQuantity(value));
+      const quantity = errors.length === before ? parseQuantity(value) : undefined;
+      if (quantity && isExtendedResource(name) && !isWholeNumber(quantity)) errors.push(invalid(at, value, 'must be an integer: an extended resource is counted in whole units'));
+      if (errors.length === before) parsed.set(name, quantity);
     }
     return parsed;
   };
@@ -258,12 +261,27 @@ function validateResources(resources: unknown, path: string): FieldError[] {
   const requests = read('requests');
   for (const [name, request] of requests) {
     const limit = limits.get(name);
-    if (request && limit && compareQuantities(request, limit) > 0) {
-      const raw = (resources.limits as Record<string, unknown>)[name];
-      errors.push(invalid(keyPath(`${path}.requests`, name), (resources.requests as Record<string, unknown>)[name], `must be less than or equal to ${name} limit of ${String(raw)}`));
+    const at = keyPath(`${path}.requests`, name);
+    const raw = (resources.requests as Record<string, unknown>)[name];
+    if (!isOvercommitAllowed(name) && !limits.has(name) && !(isObject(resources.limits) && name in resources.limits)) {
+      errors.push(required(keyPath(`${path}.limits`, name), `a limit is required for ${name}: an extended resource or huge pages cannot be overcommitted (set the limit equal to the request)`));
+    } else if (request && limit && !isOvercommitAllowed(name) && compareQuantities(request, limit) !== 0) {
+      errors.push(invalid(at, raw, `must be equal to ${name} limit of ${String((resources.limits as Record<string, unknown>)[name])}: it cannot be overcommitted`));
+    } else if (request && limit && compareQuantities(request, limit) > 0) {
+      errors.push(invalid(at, raw, `must be less than or equal to ${name} limit of ${String((resources.limits as Record<string, unknown>)[name])}`));
     }
   }
+  const names = [...limits.keys(), ...requests.keys()];
+  if (names.some(isHugePagesResource) && !names.some((n) => n === 'cpu' || n === 'memory')) {
+    errors.push(forbidden(path, 'huge pages require a cpu or memory request or limit too'));
+  }
   return errors;
+}
+
+/** Whether a quantity is a whole number (1, 2k, 3Mi; not 500m). */
+function isWholeNumber(quantity: Quantity): boolean {
+  if (quantity.exponent >= 0) return true;
+  return quantity.mantissa % 10n ** BigInt(-quantity.exponent) === 0n;
 }
 
 type ProbeKind = 'liveness' | 'readiness' | 'startup';
@@ -278,6 +296,10 @@ function validateProbe(probe: unknown, path: string, kind: ProbeKind): FieldErro
   }
   if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== null && probe.successThreshold !== 0 && probe.successThreshold !== 1) {
     errors.push(invalid(`${path}.successThreshold`, probe.successThreshold, `must be 1 for a ${kind} probe`));
+  } else if (kind === 'startup' && probe.successThreshold !== 1) {
+    // OpenKruise defaults the liveness and readiness probes (successThreshold 1), not the startup
+    // probe, and then validates it as a pod's: unset is 0, which it refuses.
+    errors.push(invalid(`${path}.successThreshold`, probe.successThreshold ?? 0, 'must be 1 for a startup probe; OpenKruise does not default it, so write successThreshold: 1'));
   }
   const grace = probe.terminationGracePeriodSeconds;
   if (grace !== undefined && grace !== null) {

@@ -27,7 +27,8 @@ const cases: Case[] = [
   // metadata
   ['a missing name is required', (s) => delete s.metadata!.name, ['metadata.name Required']],
   ['an upper-case name is invalid', (s) => (s.metadata!.name = 'LogTail'), ['metadata.name Invalid']],
-  ['a dotted name is a valid DNS subdomain', (s) => (s.metadata!.name = 'logtail.v2'), []],
+  // OpenKruise v1.9.0 refuses it (regex ^[a-zA-Z0-9\-]+$), though the API server would take the DNS subdomain.
+  ['a dotted name is invalid', (s) => (s.metadata!.name = 'logtail.v2'), ['metadata.name Invalid']],
   ['a name longer than 63 characters is too long', (s) => (s.metadata!.name = 'a'.repeat(64)), ['metadata.name TooLong']],
   // selector and scope
   ['a missing selector is required', (s) => delete s.spec.selector, ['spec.selector Required']],
@@ -94,6 +95,34 @@ const cases: Case[] = [
   ],
   ['an unreadable quantity is rejected', (s) => (c0(s).resources = { limits: { memory: '512MB' } }), ['spec.containers[0].resources.limits[memory] Invalid']],
   ['a negative quantity is rejected', (s) => (c0(s).resources = { requests: { cpu: '-1' } }), ['spec.containers[0].resources.requests[cpu] Invalid']],
+  // OpenKruise does not default startupProbe.successThreshold and refuses the 0 it leaves.
+  ['a startup probe without successThreshold is invalid', (s) => (c0(s).startupProbe = { exec: { command: ['true'] } }), ['spec.containers[0].startupProbe.successThreshold Invalid']],
+  ['a startup probe with successThreshold 1 is fine', (s) => (c0(s).startupProbe = { exec: { command: ['true'] }, successThreshold: 1 }), []],
+  // Container resource names as the API server (and so OpenKruise, over its fake pod) checks them.
+  ['a resource name without a domain must be a container resource', (s) => (c0(s).resources = { limits: { gpu: '1' } }), ['spec.containers[0].resources.limits[gpu] Invalid']],
+  ['pods is a resource, but not one of a container', (s) => (c0(s).resources = { limits: { pods: '1' } }), ['spec.containers[0].resources.limits[pods] Invalid']],
+  [
+    'an extended resource with request equal to limit is fine',
+    (s) => (c0(s).resources = { requests: { 'example.com/gpu': '1' }, limits: { 'example.com/gpu': '1' } }),
+    [],
+  ],
+  [
+    'an extended resource cannot be requested below its limit',
+    (s) => (c0(s).resources = { requests: { 'example.com/gpu': '1' }, limits: { 'example.com/gpu': '2' } }),
+    ['spec.containers[0].resources.requests[example.com/gpu] Invalid'],
+  ],
+  [
+    'an extended resource request needs a limit',
+    (s) => (c0(s).resources = { requests: { 'example.com/gpu': '1' } }),
+    ['spec.containers[0].resources.limits[example.com/gpu] Required'],
+  ],
+  ['an extended resource is counted in whole units', (s) => (c0(s).resources = { limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits[example.com/gpu] Invalid']],
+  [
+    'huge pages need cpu or memory too',
+    (s) => (c0(s).resources = { limits: { 'hugepages-2Mi': '4Mi' }, requests: { 'hugepages-2Mi': '4Mi' } }),
+    ['spec.containers[0].resources Forbidden'],
+  ],
+  ['huge pages with memory are fine', (s) => (c0(s).resources = { limits: { 'hugepages-2Mi': '4Mi', memory: '64Mi' }, requests: { 'hugepages-2Mi': '4Mi' } }), []],
   ['an env name with a space is rejected', (s) => (c0(s).env = [{ name: 'MY VAR', value: 'x' }]), ['spec.containers[0].env[0].name Invalid']],
   ['an env var without a name is required', (s) => (c0(s).env = [{ name: '', value: 'x' }]), ['spec.containers[0].env[0].name Required']],
   [

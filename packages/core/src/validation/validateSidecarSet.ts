@@ -13,7 +13,10 @@ import { validateInjectionStrategy, validateRequiredSelector, validateUpdateStra
 import { validateUpdate } from './validateUpdate.js';
 import { validateVolumes } from './validateVolumes.js';
 
-/** The name is a DNS subdomain (the API server's rule) used as a label value (63 characters at most). */
+/**
+ * The name is a DNS subdomain (the API server's rule) without dots, of 63 characters at most: OpenKruise
+ * v1.9.0 allows only [a-zA-Z0-9-] (its validateSidecarSetName) and writes the name as a label value.
+ */
 export const SIDECARSET_NAME_MAX = 63;
 
 /**
@@ -82,6 +85,7 @@ export function validateSidecarSetName(name: unknown, path: string): FieldError[
   if (name === undefined || name === null || name === '') return [required(path, 'a SidecarSet needs a name')];
   if (typeof name !== 'string') return [typeInvalid(path, name, 'must be a string')];
   const errors = invalidEach(path, name, dns1123Subdomain(name).filter((m) => !m.startsWith('must be no more than')));
+  if (name.includes('.')) errors.push(invalid(path, name, "must not contain dots: a SidecarSet name consists of lower case alphanumeric characters or '-' (e.g. 'logtail-v2')"));
   if (name.length > SIDECARSET_NAME_MAX) {
     errors.push(tooLong(path, name, `must be no more than ${SIDECARSET_NAME_MAX} characters: the name is also written as a label value`));
   }

@@ -23,7 +23,7 @@ export interface Side {
   dryRunPod(namespace: string, pod: Pod): Promise<Outcome<Pod>>;
 }
 
-async function outcome<T>(request: Promise<T>): Promise<Outcome<T>> {
+export async function outcome<T>(request: Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await request };
   } catch (error) {
