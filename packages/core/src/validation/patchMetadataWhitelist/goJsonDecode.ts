@@ -1,7 +1,9 @@
 // How Go's encoding/json fills a typed struct from parsed JSON, for the few shapes the patchPodMetadata
-// whitelist has: field names match case-insensitively (the last matching member wins), unknown
-// members are ignored, null leaves a field at its zero value, and a value of the wrong type fails the
-// whole decode. OpenKruise decodes its whitelist this way, so the same text must mean the same here.
+// whitelist has: field names match case-insensitively (of two members for one field the last wins;
+// Go would merge two objects given for one field, which JSON.parse has already reduced to the last
+// when the names are identical: no whitelist relies on either), unknown members are ignored, null
+// leaves a field at its zero value, and a value of the wrong type fails the whole decode. OpenKruise
+// decodes its whitelist this way, so the same text must mean the same here.
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
