@@ -8,13 +8,16 @@
 // delay. For ours also the reconcile figures, for 1,000 and 5,000 pods (BENCH_SIZES), so the growth
 // shows. Polls cheap signals and lists the pods only to confirm. Runs in tools/kruise/netns.sh
 // (OpenKruise's webhook binds every interface). Never fails on a time.
+import { cpSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { requestJson, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
 import { reconcileSidecarSet } from '@sidecarset/controller';
 import { admitSidecarSet, planRollout, rolloutPodView } from '@sidecarset/core';
 import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { startOpenKruise } from '@sidecarset/kruise';
 import { histogramDelta, quantileMs, readHistogram } from '../histogram.ts';
+import { KRUISE_BENCH_ARGS } from '../openKruiseArgs.ts';
 import { fmt, printTable, ratio, rssMiB } from '../stats.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000').split(',').map(Number);
@@ -130,7 +133,7 @@ const sides = {
   OpenKruise: {
     planeOptions: { installCrds: false },
     async start(plane: ControlPlane): Promise<Controlled> {
-      const kruise = await startOpenKruise(plane, { log: progress });
+      const kruise = await startOpenKruise(plane, { extraArgs: KRUISE_BENCH_ARGS, log: progress });
       return { pid: kruise.process.pid, logs: () => kruise.logs(40) };
     },
   },
@@ -207,6 +210,8 @@ async function runSide(name: keyof typeof sides, pods: number): Promise<SideResu
     progress(`${name}: ${JSON.stringify(result)}`);
     return result;
   } finally {
+    // BENCH_LOG_DIR keeps every process's log (the plane's directory goes with it); LOG_LEVEL=debug reaches ours.
+    if (process.env.BENCH_LOG_DIR) cpSync(join(plane.dir, 'logs'), join(process.env.BENCH_LOG_DIR, `${name}-${pods}`), { recursive: true });
     await plane.stop();
   }
 }
@@ -226,14 +231,17 @@ async function oursBeforeRollout(plane: ControlPlane) {
   return { reconcileComputeMs, planMedianMs: planTimes.sort((a, b) => a - b)[5]! };
 }
 
+/** BENCH_SIDES=ours (or OpenKruise) runs one side only, for quick experiments; the tables then show '-' for the other. */
+const SIDES = (process.env.BENCH_SIDES ?? 'ours,OpenKruise').split(',') as (keyof typeof sides)[];
+const skipped: SideResult = { convergeSeconds: NaN, podWrites: NaN, writesPerPod: NaN, rss: NaN };
 const results: { pods: number; ours: SideResult; kruise: SideResult; load: string }[] = [];
 for (const pods of SIZES) {
-  const ours = await runSide('ours', pods);
-  const kruise = await runSide('OpenKruise', pods);
+  const ours = SIDES.includes('ours') ? await runSide('ours', pods) : skipped;
+  const kruise = SIDES.includes('OpenKruise') ? await runSide('OpenKruise', pods) : skipped;
   results.push({ pods, ours, kruise, load: loadavg().map((l) => l.toFixed(2)).join(', ') });
 }
 
-console.log(`\nImage change rolled out in place at maxUnavailable ${MAX_UNAVAILABLE_PERCENT}% (kwok: ${RESTART_DELAY_S} s container restart), ours then OpenKruise v1.9.0 (kruise-manager, --v=2), each on a fresh control plane`);
+console.log(`\nImage change rolled out in place at maxUnavailable ${MAX_UNAVAILABLE_PERCENT}% (kwok: ${RESTART_DELAY_S} s container restart), ours then OpenKruise v1.9.0 (kruise-manager, --v=2, WorkloadSpread and PodUnavailableBudget gates off), each on a fresh control plane`);
 console.log(`our controller's Node.js flags: ${NODE_OPTIONS.join(' ') || '(none)'}${process.env.BENCH_CONTROLLER_NODE_OPTIONS === undefined ? ' (deploy/manifests/controller.yaml)' : ' (BENCH_CONTROLLER_NODE_OPTIONS)'}`);
 console.log(`floor = rounds x restart delay; pod writes = kube-apiserver's PATCH + UPDATE of pod objects during the rollout, every client; RSS after the rollout`);
 console.log(`targets: time <= ${TARGETS.time} x OpenKruise's and <= ${TARGETS.floor} x the floor, <= ${TARGETS.writes} pod write per upgraded pod, RSS <= ${TARGETS.rss} x OpenKruise's manager`);

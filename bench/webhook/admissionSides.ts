@@ -5,6 +5,7 @@
 import { startControlPlane, registerSidecarsetWebhook, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { startOpenKruise } from '@sidecarset/kruise';
 import { readHistogram, type HistogramSample } from '../histogram.ts';
+import { KRUISE_BENCH_ARGS } from '../openKruiseArgs.ts';
 import { metricsText } from './admissionRounds.ts';
 
 /** Left out by deploy/manifests/webhook-configurations.yaml's pod namespaceSelector, and by OpenKruise's here. */
@@ -40,6 +41,7 @@ export async function startOpenKruiseSide(log: (line: string) => void): Promise<
   const plane = await startControlPlane({ scheduler: false, installCrds: false, log: (line) => log(`OpenKruise: ${line}`) });
   const kruise = await startOpenKruise(plane, {
     podNamespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: UNHOOKED_NAMESPACES }] },
+    extraArgs: KRUISE_BENCH_ARGS,
     log: (line) => log(`OpenKruise: ${line}`),
   });
   return {

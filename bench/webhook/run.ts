@@ -134,7 +134,7 @@ await Promise.all(sides.map((side) => side.plane.stop()));
 const added = (r: RoundsResult, p: number) => percentile(r.with.latenciesMs, p) - percentile(r.without.latenciesMs, p);
 console.log(`\nPod CREATE through kube-apiserver, client-side ms; ${ROUNDS * PER_ROUND} pods each way per side; dry-run (?dryRun=All) unless "persisted".`);
 console.log(`"without" = same plane, interleaved, in a namespace both webhook configurations leave out. ${availableParallelism()} cores; load average at the end ${load}.`);
-console.log(`Both sides run in the same process, each on its own control plane (same binaries), taking turns round by round. OpenKruise: kruise-manager v1.9.0, --v=2, its controllers running too.`);
+console.log(`Both sides run in the same process, each on its own control plane (same binaries), taking turns round by round. OpenKruise: kruise-manager v1.9.0, --v=2, its controllers running too, WorkloadSpread and PodUnavailableBudget gates off (openKruiseArgs.ts says why).`);
 printTable(
   ['SidecarSets, in flight', 'webhook', 'p50 without', 'p99 without', 'p50 with', 'p99 with', 'p50 added', 'p99 added', 'webhook calls <= 5 ms (API server)', 'cores busy without / with'],
   runs.flatMap(({ label, results }) =>
