@@ -1,10 +1,9 @@
 // Which of the pods given belong to a SidecarSet's rollout, as OpenKruise's getMatchingPods decides:
 // selected by the SidecarSet (spec.namespace and spec.selector; the caller lists pods only from the
-// namespaces spec.namespaceSelector selects), injected with it (kruise.io/sidecarset-injected-list)
-// and active. Pods selected but not injected, or no longer active, are left out of the counts and
-// reported with why. Unlike OpenKruise, a pod that lacks one of the SidecarSet's sidecars (one added
-// to the SidecarSet after the pod was created) is counted, as not upgradable, rather than silently
-// dropped from matchedPods.
+// namespaces spec.namespaceSelector selects), injected with it (kruise.io/sidecarset-injected-list),
+// active, and carrying every one of its containers (IsPodConsistentWithSidecarSet: a sidecar added to
+// the SidecarSet after the pod was created leaves the pod out, since injection happens only at pod
+// creation). Pods left out are not counted in the status; they are reported with why.
 import type { Pod } from '@sidecarset/api';
 import { INJECTED_LIST_ANNOTATION } from '../annotations.js';
 import { parseInjectedList } from '../inject/podSidecarSetAnnotations.js';
@@ -44,7 +43,16 @@ export function rolloutPods(ctx: RolloutContext, pods: readonly Pod[]): RolloutP
       excluded.push({ pod: key, reason: `pod not active: ${inactive}` });
       continue;
     }
+    const missing = ctx.sidecars.find((sidecar) => sidecar.kind === 'containers' && !hasContainer(pod, sidecar.name));
+    if (missing) {
+      excluded.push({ pod: key, reason: `lacks sidecar ${missing.name}, added to the SidecarSet after the pod was created (sidecars are injected only when a pod is created): not counted, as OpenKruise does not count it` });
+      continue;
+    }
     matched.push({ pod, key, state: podRolloutState(ctx, pod) });
   }
   return { matched, excluded };
 }
+
+/** A container or initContainer of that name (OpenKruise's util.GetContainer looks in both lists). */
+const hasContainer = (pod: Pod, name: string): boolean =>
+  (pod.spec?.initContainers ?? []).some((c) => c.name === name) || (pod.spec?.containers ?? []).some((c) => c.name === name);
