@@ -53,7 +53,11 @@ export const RESOURCES: CustomResource[] = [
     scope: 'Namespaced',
     description:
       "SidecarSetResourceBinding lets the pods of the named SidecarSets mount the named ConfigMaps and Secrets of the binding's namespace, read-only.",
-    printerColumns: [AGE],
+    printerColumns: [
+      { name: 'MIRRORS', type: 'integer', jsonPath: '.status.mirrorCount', description: 'Mirrors (copies in pod namespaces) the binding backs' },
+      { name: 'READY', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Every wanted mirror exists and is trusted' },
+      AGE,
+    ],
     spec: bindingSpec,
     status: bindingStatus,
     definitions: {},

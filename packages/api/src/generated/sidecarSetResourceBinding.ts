@@ -84,9 +84,38 @@ export interface SidecarSetResourceBindingStatus {
    */
   observedGeneration?: number;
   /**
-   * Latest observations of the binding.
+   * The mirrors the controller created for this binding, written only by the controller.
+   */
+  mirrors?: SidecarSetResourceBindingMirror[];
+  /**
+   * Number of mirrors this binding backs (entries of mirrors).
+   */
+  mirrorCount?: number;
+  /**
+   * Latest observations of the binding: Ready, SourceMissing, Conflict.
    */
   conditions?: Condition[];
+}
+/**
+ * A mirror (copy in a pod's namespace) of a resource this binding authorises.
+ */
+export interface SidecarSetResourceBindingMirror {
+  /**
+   * Kind of the mirror (that of its source).
+   */
+  kind: 'ConfigMap' | 'Secret';
+  /**
+   * Namespace of the mirror (a pod's namespace).
+   */
+  namespace: string;
+  /**
+   * Name of the mirror.
+   */
+  name: string;
+  /**
+   * UID of the mirror as the controller created it; an object of that name with another UID is not ours.
+   */
+  uid: string;
 }
 /**
  * A list of SidecarSetResourceBinding objects.
