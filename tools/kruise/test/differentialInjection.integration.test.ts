@@ -36,6 +36,8 @@ interface Mismatch {
 interface Tally {
   pods: number;
   injected: number;
+  /** Of those, pods with a sidecar whose resources a resourcesPolicy computed. */
+  sizedByPolicy: number;
   bothRefused: number;
   sidecarSets: number;
   skipped: { world: string; name: string; refusedBy: Side['name'] | 'both'; message: string }[];
@@ -46,7 +48,7 @@ interface Tally {
   /** Why both sides refused a pod (OpenKruise's message, ids and names blanked), with a count. */
   refusals: Map<string, number>;
 }
-const newTally = (): Tally => ({ pods: 0, injected: 0, bothRefused: 0, sidecarSets: 0, skipped: [], mismatches: [], ms: 0, hits: new Map(), refusals: new Map() });
+const newTally = (): Tally => ({ pods: 0, injected: 0, sizedByPolicy: 0, bothRefused: 0, sidecarSets: 0, skipped: [], mismatches: [], ms: 0, hits: new Map(), refusals: new Map() });
 
 let kruise: Side;
 let ours: Side;
@@ -103,7 +105,12 @@ async function runWorld(world: string, sidecarSets: SidecarSet[], pods: PodCase[
       const [a, b] = await Promise.all([kruise.dryRunPod(podCase.namespace, podCase.pod), ours.dryRunPod(podCase.namespace, podCase.pod)]);
       tally.pods++;
       const differences = compareOutcomes(podCase.pod, a, b, accepted, tally.hits);
-      if (a.ok && b.ok && differences.length === 0 && a.value.metadata?.annotations?.['kruise.io/sidecarset-injected-list']) tally.injected++;
+      const injectedList = a.ok && b.ok && differences.length === 0 ? a.value.metadata?.annotations?.['kruise.io/sidecarset-injected-list'] : undefined;
+      if (injectedList) {
+        tally.injected++;
+        const names = injectedList.split(',');
+        if (accepted.some((s) => names.includes(s.metadata!.name!) && [...(s.spec.containers ?? []), ...(s.spec.initContainers ?? [])].some((c) => c.resourcesPolicy))) tally.sizedByPolicy++;
+      }
       if (!a.ok && !b.ok) {
         tally.bothRefused++;
         const signature = a.message.replace(/"[^"]*"/g, '"…"').replace(/\bw\d+-[a-d]\b|\b[a-z]+-[a-d]\d+\b/g, '…').slice(0, 160);
@@ -139,7 +146,7 @@ function differingPaths(a: unknown, b: unknown, path = ''): { path: string; thei
 
 function report(label: string, tally: Tally, seed?: number): string {
   const lines = [
-    `${label}: ${tally.pods} pod cases (${tally.injected} injected and equal, ${tally.bothRefused} refused by both) over ${tally.sidecarSets} SidecarSets, ${tally.skipped.length} SidecarSets skipped (${tally.skipped.filter((s) => s.refusedBy === 'both').length} refused by both, ${tally.skipped.filter((s) => s.refusedBy === 'openkruise').length} by OpenKruise only, ${tally.skipped.filter((s) => s.refusedBy === 'ours').length} by ours only), ${tally.mismatches.length} mismatches, ${(tally.ms / 1000).toFixed(1)} s`,
+    `${label}: ${tally.pods} pod cases (${tally.injected} injected and equal, ${tally.sizedByPolicy} of them with a sidecar sized by resourcesPolicy, ${tally.bothRefused} refused by both) over ${tally.sidecarSets} SidecarSets, ${tally.skipped.length} SidecarSets skipped (${tally.skipped.filter((s) => s.refusedBy === 'both').length} refused by both, ${tally.skipped.filter((s) => s.refusedBy === 'openkruise').length} by OpenKruise only, ${tally.skipped.filter((s) => s.refusedBy === 'ours').length} by ours only), ${tally.mismatches.length} mismatches, ${(tally.ms / 1000).toFixed(1)} s`,
   ];
   for (const [name, count] of [...tally.hits].sort()) lines.push(`  normalised ${count}x: ${name}`);
   for (const [why, count] of tally.refusals) lines.push(`  refused by both ${count}x: ${why}`);
@@ -168,6 +175,7 @@ describe('the same SidecarSets and pods: OpenKruise v1.9.0 and our webhook injec
       console.log(report(`seed ${seed}`, tally, seed));
       expect(tally.pods).toBe(WORLDS * PODS_PER_WORLD);
       expect(tally.injected).toBeGreaterThan(0);
+      expect(tally.sizedByPolicy).toBeGreaterThan(0);
       expect(tally.skipped.length, 'generated SidecarSets are meant to be valid for both').toBe(0);
       expect(tally.mismatches.map((m) => m.differences.join('\n')), report(`seed ${seed}`, tally, seed)).toEqual([]);
     }, 600_000);
@@ -189,6 +197,8 @@ describe('the same SidecarSets and pods: OpenKruise v1.9.0 and our webhook injec
     expect(tally.skipped).toEqual([]);
     expect(tally.pods).toBe(c.pods.length);
     expect(tally.mismatches.map((m) => m.differences.join('\n')), report(c.name, tally)).toEqual([]);
+    if (c.outcome === 'injected') expect(tally.injected, report(c.name, tally)).toBe(c.pods.length);
+    if (c.outcome === 'refused') expect(tally.bothRefused, report(c.name, tally)).toBe(c.pods.length);
   });
 });
 

@@ -5,7 +5,8 @@
 // against them: labels and namespaces that select or not, containers named like a sidecar in the same
 // list, volumes named like the sidecars', env to transfer, a `source` label and annotation for
 // sourceContainerNameFrom, existing annotations that patchPodMetadata meets, pull secrets, volume
-// devices. Modelled on apps/webhook/test/fuzz (sidecarSets.ts, pods.ts), without what is a
+// devices, container resources (limits, requests, both, none) for the sidecars whose resourcesPolicy
+// (sum or max, several regexes and expressions) sizes them. Modelled on apps/webhook/test/fuzz (sidecarSets.ts, pods.ts), without what is a
 // deliberate difference there (forged injection annotations, cross-list name clashes).
 import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, TransferEnvVar, Volume } from '@sidecarset/api';
 import fc from 'fast-check';
@@ -99,6 +100,34 @@ const transferEnvArb: fc.Arbitrary<TransferEnvVar> = fc.oneof(
   fc.record({ sourceContainerNameFrom: fc.constant({ fieldRef: { fieldPath: "metadata.labels['source']" } }), envNames: fc.subarray([...ENV_NAMES], { minLength: 1 }) }),
 );
 
+/**
+ * resourcesPolicy (OpenKruise 1.9): both modes, regexes that find app containers, native sidecars,
+ * pod containers named like sidecars (never targets) or nothing (both refuse the pod), and expressions
+ * over targets with and without requests and limits (see podArb's resources).
+ */
+const RESOURCES_POLICY_REGEXES = ['.*', '.*', '^app$', 'a', '^(web|main)$', '^setup$|^main$', 'proxy', 'no-such-container'] as const;
+const LIMIT_EXPRESSIONS = {
+  cpu: ['cpu', 'cpu*50%', 'max(cpu*50%, 50m)', 'min(cpu, 200m)', 'cpu / 3', 'cpu + 100m', '0.5', 'max(cpu, 2)'],
+  memory: ['memory', 'memory*50%', 'max(memory / 4, 64Mi)', 'memory - 1', '256Mi', 'memory*0.3', 'min(memory, 1Gi) + 16Mi'],
+} as const;
+const REQUEST_EXPRESSIONS = {
+  cpu: ['cpu', 'cpu*10%', 'max(cpu*10%, 10m)', '50m', 'cpu / 4 + 1m', 'min(cpu, 100m)'],
+  memory: ['memory', 'memory*20%', 'max(memory*10%, 16Mi)', '32Mi', 'memory / 8'],
+} as const;
+const expressionsArb = (pool: { cpu: readonly string[]; memory: readonly string[] }) =>
+  fc
+    .record({ cpu: sometimes(fc.constantFrom(...pool.cpu), 4), memory: sometimes(fc.constantFrom(...pool.memory), 4) })
+    .map((e) => compact(e))
+    .filter((e) => Object.keys(e).length > 0);
+export const resourcesPolicyArb: fc.Arbitrary<NonNullable<SidecarContainer['resourcesPolicy']>> = fc
+  .record({
+    targetContainersMode: fc.constantFrom('sum' as const, 'max' as const),
+    targetContainersNameRegex: sometimes(fc.constantFrom(...RESOURCES_POLICY_REGEXES), 6),
+    limits: sometimes(expressionsArb(LIMIT_EXPRESSIONS)),
+    requests: sometimes(expressionsArb(REQUEST_EXPRESSIONS)),
+  })
+  .map(({ limits, requests, ...rest }) => compact({ ...rest, resourcesExpr: compact({ limits, requests: limits || requests ? requests : { cpu: 'cpu' } }) }));
+
 function sidecarArb(name: string, kind: 'container' | 'initContainer', volumes: readonly string[], native: boolean): fc.Arbitrary<SidecarContainer> {
   return fc
     .record({
@@ -113,13 +142,16 @@ function sidecarArb(name: string, kind: 'container' | 'initContainer', volumes: 
       shareVolumePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const)) : fc.constant(undefined),
       shareVolumeDevicePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const), 3) : fc.constant(undefined),
       resources: sometimes(fc.constant({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } }), 3),
+      // Not with resources (OpenKruise refuses both), on initContainers only native ones.
+      resourcesPolicy: kind === 'container' || native ? sometimes(resourcesPolicyArb, 3) : fc.constant(undefined),
       // Probes and lifecycle only where the API server allows them: not on a plain init container.
       extras: fc.subarray(kind === 'initContainer' && !native ? CONTAINER_EXTRAS.filter((e) => !e.livenessProbe && !e.readinessProbe && !e.lifecycle) : CONTAINER_EXTRAS, { maxLength: 3 }),
     })
-    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, extras, ...rest }) =>
+    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, extras, resources, resourcesPolicy, ...rest }) =>
       compact({
         name,
         ...rest,
+        ...(resourcesPolicy ? { resourcesPolicy } : { resources }),
         ...Object.assign({}, ...extras.map((e) => structuredClone(e))),
         restartPolicy: native ? ('Always' as const) : undefined,
         volumeMounts: mounts.length
@@ -204,6 +236,27 @@ export function worldSidecarSetsArb(index: number): fc.Arbitrary<SidecarSet[]> {
   return fc.integer({ min: 2, max: 4 }).chain((count) => fc.tuple(...['a', 'b', 'c', 'd'].slice(0, count).map((letter) => sidecarSetArb(`w${index}-${letter}`, `${letter}${index}`))));
 }
 
+/** Pod container quantities, in increasing order: some spelt as the API server keeps them ("+1", "0.5" it rewrites to 500m). */
+const POD_CPU = ['100m', '250m', '0.5', '1', '+1', '1500m', '2'] as const;
+const POD_MEMORY = ['64Mi', '128Mi', '500M', '512Mi', '1Gi', '1.5Gi', '2Gi'] as const;
+
+/** A pod container's resources: none, limits (requests default to them), requests, or both with requests at or below the limits. */
+function podResources(r: { shape: string; cpu: number; memory: number; lower: number }): Container['resources'] | undefined {
+  const at = (i: number, lower: number) => ({ cpu: POD_CPU[Math.max(0, i - lower)]!, memory: POD_MEMORY[Math.max(0, i - lower)]! });
+  switch (r.shape) {
+    case 'limits':
+      return { limits: { cpu: POD_CPU[r.cpu]!, memory: POD_MEMORY[r.memory]! } };
+    case 'requests':
+      return { requests: { cpu: POD_CPU[r.cpu]!, memory: POD_MEMORY[r.memory]! } };
+    case 'both':
+      return { limits: { cpu: POD_CPU[r.cpu]!, memory: POD_MEMORY[r.memory]! }, requests: { cpu: at(r.cpu, r.lower).cpu, memory: at(r.memory, r.lower).memory } };
+    case 'cpu-only':
+      return { limits: { cpu: POD_CPU[r.cpu]! }, requests: { cpu: at(r.cpu, r.lower).cpu } };
+    default:
+      return undefined;
+  }
+}
+
 export interface PodCase {
   namespace: string;
   pod: Pod;
@@ -229,6 +282,7 @@ export function podArb(name: string, sidecarSets: readonly SidecarSet[]): fc.Arb
     fieldEnv: fc.boolean(),
     device: fc.boolean(),
     restartAlways: fc.boolean(),
+    resources: fc.record({ shape: fc.constantFrom('none', 'limits', 'requests', 'both', 'both', 'cpu-only'), cpu: fc.nat(POD_CPU.length - 1), memory: fc.nat(POD_MEMORY.length - 1), lower: fc.nat(2) }),
   });
   return fc
     .record({
@@ -271,6 +325,7 @@ export function podArb(name: string, sidecarSets: readonly SidecarSet[]): fc.Arb
           volumeMounts: mounts.length ? mounts.map((m, i) => ({ name: m, mountPath: s.sidecarPath && i === 0 ? `/sidecar/${m}` : `/pod/${m}` })) : undefined,
           volumeDevices: device ? [{ name: 'blk', devicePath: '/dev/blk' }] : undefined,
           restartPolicy: init && s.restartAlways ? ('Always' as const) : undefined,
+          resources: podResources(s.resources),
         }) as Container;
       };
       const containers = containerNames.map((n) => build(n, false));
