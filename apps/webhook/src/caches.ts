@@ -42,6 +42,8 @@ interface ConfigMap {
 export interface WhitelistSettings extends WhitelistOptions {
   /** The ConfigMap holding the whitelist, in the revision namespace (the webhook's own); default kruise-configuration. */
   configMap?: string;
+  /** Called with the whitelist once first read, and again whenever the ConfigMap changes (for the log). */
+  onChange?: (whitelist: PatchMetadataWhitelist) => void;
 }
 
 /** Only the whitelist's one ConfigMap is watched (a field selector on its name). */
@@ -97,6 +99,12 @@ function whitelistCache(kubeConfig: KubeConfig, namespace: string, settings: Whi
     if (!parsed || parsed.object !== object) parsed = { object, whitelist: parsePatchMetadataWhitelist(object ? (object.data ?? {}) : undefined, source, gate) };
     return parsed.whitelist;
   };
+  if (settings.onChange) {
+    const report = settings.onChange;
+    // Events delivered while the first list is applied come before hasSynced(): reported once after it.
+    informer.subscribe((event) => void (event.type !== 'resync' && informer.hasSynced() && report(current())));
+    void informer.waitForSync().then(() => report(current()));
+  }
   let settled = false;
   const loadedOrFailed = Promise.race([informer.waitForSync(), firstFailure]).then(() => void (settled = true));
   return { informer, current, loadedOrFailed, settled: () => settled };

@@ -29,6 +29,11 @@ const logDestination = pino.destination({ dest: 1, sync: false });
 const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') }, {
   configMap: config.kruiseConfiguration,
   defaultsAllowed: config.patchPodMetadataDefaultsAllowed,
+  onChange: (whitelist) =>
+    app.log[whitelist.kind === 'invalid' ? 'warn' : 'info'](
+      { source: whitelist.source, state: whitelist.kind, ...(whitelist.kind === 'rules' ? { rules: whitelist.rules.length } : {}), ...('reason' in whitelist ? { reason: whitelist.reason } : {}) },
+      'patchPodMetadata whitelist read',
+    ),
 });
 const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert }, ...clientAuthentication });
 
