@@ -95,6 +95,38 @@ const cases: Case[] = [
   ],
   ['an unreadable quantity is rejected', (s) => (c0(s).resources = { limits: { memory: '512MB' } }), ['spec.containers[0].resources.limits[memory] Invalid']],
   ['a negative quantity is rejected', (s) => (c0(s).resources = { requests: { cpu: '-1' } }), ['spec.containers[0].resources.requests[cpu] Invalid']],
+  // Found by tools/kruise/test/differentialSidecarSets.integration.test.ts: what the API server's pod
+  // validation (and so OpenKruise, over its fake pod) refuses in a container.
+  ['a negative runAsUser is invalid', (s) => (c0(s).securityContext = { runAsUser: -1 }), ['spec.containers[0].securityContext.runAsUser Invalid']],
+  [
+    'privileged with allowPrivilegeEscalation false is invalid',
+    (s) => (c0(s).securityContext = { privileged: true, allowPrivilegeEscalation: false }),
+    ['spec.containers[0].securityContext Invalid'],
+  ],
+  [
+    'a Localhost seccomp profile needs its localhostProfile',
+    (s) => (c0(s).securityContext = { seccompProfile: { type: 'Localhost' } }),
+    ['spec.containers[0].securityContext.seccompProfile.localhostProfile Required'],
+  ],
+  ['a privileged sidecar is fine', (s) => (c0(s).securityContext = { privileged: true }), []],
+  [
+    'a resizePolicy restartPolicy must be NotRequired or RestartContainer',
+    (s) => (c0(s).resizePolicy = [{ resourceName: 'cpu', restartPolicy: 'Sometimes' as never }]),
+    ['spec.containers[0].resizePolicy[0].restartPolicy NotSupported'],
+  ],
+  [
+    'a volumeDevice must use a persistentVolumeClaim or ephemeral volume',
+    (s) => (c0(s).volumeDevices = [{ name: 'log', devicePath: '/dev/log' }]),
+    ['spec.containers[0].volumeDevices[0].name Invalid'],
+  ],
+  [
+    'a volumeDevice of a persistentVolumeClaim volume is fine',
+    (s) => {
+      s.spec.volumes!.push({ name: 'blk', persistentVolumeClaim: { claimName: 'blk' } });
+      c0(s).volumeDevices = [{ name: 'blk', devicePath: '/dev/blk' }];
+    },
+    [],
+  ],
   // OpenKruise does not default startupProbe.successThreshold and refuses the 0 it leaves.
   ['a startup probe without successThreshold is invalid', (s) => (c0(s).startupProbe = { exec: { command: ['true'] } }), ['spec.containers[0].startupProbe.successThreshold Invalid']],
   ['a startup probe with successThreshold 1 is fine', (s) => (c0(s).startupProbe = { exec: { command: ['true'] }, successThreshold: 1 }), []],
@@ -252,6 +284,13 @@ const cases: Case[] = [
   ['a volume name must be a DNS label', (s) => s.spec.volumes!.push({ name: 'Bad_Name', emptyDir: {} }), ['spec.volumes[1].name Invalid']],
   ['a configMap volume needs a name', (s) => s.spec.volumes!.push({ name: 'cm', configMap: {} }), ['spec.volumes[1].configMap.name Required']],
   ['a configMap volume may name another namespace', (s) => s.spec.volumes!.push({ name: 'cm', configMap: { name: 'kube-system/filebeat-config' } }), []],
+  ['another namespace must be a DNS label', (s) => s.spec.volumes!.push({ name: 'cm', configMap: { name: 'Kube_System/filebeat-config' } }), ['spec.volumes[1].configMap.name Invalid']],
+  ['a Secret of another namespace needs a DNS subdomain name', (s) => s.spec.volumes!.push({ name: 'sec', secret: { secretName: 'ns/' } }), ['spec.volumes[1].secret.secretName Invalid']],
+  [
+    'a projected source of another namespace is checked too',
+    (s) => s.spec.volumes!.push({ name: 'p', projected: { sources: [{ configMap: { name: 'ns/ok' } }, { secret: { name: 'a/b/c' } }] } }),
+    ['spec.volumes[1].projected.sources[1].secret.name Invalid'],
+  ],
   ['a hostPath volume needs a path', (s) => s.spec.volumes!.push({ name: 'h', hostPath: {} as never }), ['spec.volumes[1].hostPath.path Required']],
   ['a defaultMode above 0777 is rejected', (s) => s.spec.volumes!.push({ name: 's', secret: { secretName: 's', defaultMode: 1000 } }), ['spec.volumes[1].secret.defaultMode Invalid']],
   // update strategy

@@ -5,6 +5,7 @@ import { volumeSourcesOf } from '../defaults/defaultSidecarSet.js';
 import { checkEnum, duplicate, forbidden, invalidEach, invalid, isNonEmptyString, isObject, listAt, required, typeInvalid } from './fieldErrors.js';
 import { configMapKey, dns1123Label, dns1123Subdomain } from './k8sNames.js';
 import { compareQuantities, readQuantity } from './quantity.js';
+import { validateSourceRef } from '../crossNamespace/validateSourceRef.js';
 
 const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
 const MAX_FILE_MODE = 0o777;
@@ -54,12 +55,14 @@ function validateVolumeSource(volume: Record<string, unknown>, path: string): Fi
       errors.push(...validateNonNegativeQuantity(value.sizeLimit, `${at}.sizeLimit`));
       break;
     case 'configMap':
-      // The name is not checked further: it may be <namespace>/<name> with a SidecarSetResourceBinding.
+      // A plain name is not checked further; <namespace>/<name> (a SidecarSetResourceBinding's source) is.
       if (!isNonEmptyString(value.name)) errors.push(required(`${at}.name`, 'the ConfigMap name is required'));
+      errors.push(...validateSourceRef(value.name, `${at}.name`));
       errors.push(...validateKeyToPaths(value.items, `${at}.items`), ...validateMode(value.defaultMode, `${at}.defaultMode`));
       break;
     case 'secret':
       if (!isNonEmptyString(value.secretName)) errors.push(required(`${at}.secretName`, 'the Secret name is required'));
+      errors.push(...validateSourceRef(value.secretName, `${at}.secretName`));
       errors.push(...validateKeyToPaths(value.items, `${at}.items`), ...validateMode(value.defaultMode, `${at}.defaultMode`));
       break;
     case 'persistentVolumeClaim':
@@ -86,6 +89,8 @@ function validateVolumeSource(volume: Record<string, unknown>, path: string): Fi
         const kinds = isObject(projection) ? Object.keys(projection).filter((k) => projection[k] !== undefined && projection[k] !== null) : [];
         if (kinds.length === 0) errors.push(required(where, 'must specify one source: configMap, secret, downwardAPI, serviceAccountToken, ...'));
         else if (kinds.length > 1) errors.push(forbidden(`${where}.${kinds[1]}`, `may not specify more than 1 source (already has ${kinds[0]})`));
+        if (isObject(projection) && isObject(projection.configMap)) errors.push(...validateSourceRef(projection.configMap.name, `${where}.configMap.name`));
+        if (isObject(projection) && isObject(projection.secret)) errors.push(...validateSourceRef(projection.secret.name, `${where}.secret.name`));
       });
       break;
     case 'ephemeral':
