@@ -34,3 +34,4 @@ export { validateLabelSelector } from './labels/validateLabelSelector.js';
 export * from './rollout/index.js';
 export { newSidecarSetRevision, planHistory, revisionData, revisionMatches, revisionName, type HistoryPlan } from './revision/sidecarSetRevision.js';
 export * from './crossNamespace/index.js';
+export * from './resources/index.js';

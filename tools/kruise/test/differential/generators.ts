@@ -6,8 +6,9 @@
 // list, volumes named like the sidecars', env to transfer, a `source` label and annotation for
 // sourceContainerNameFrom, existing annotations that patchPodMetadata meets, pull secrets, volume
 // devices, container resources (limits, requests, both, none) for the sidecars whose resourcesPolicy
-// (sum or max, several regexes and expressions) sizes them. Modelled on apps/webhook/test/fuzz (sidecarSets.ts, pods.ts), without what is a
-// deliberate difference there (forged injection annotations, cross-list name clashes).
+// (sum or max, several regexes and expressions) sizes them. Modelled on apps/webhook/test/fuzz
+// (sidecarSets.ts, pods.ts), without what is a deliberate difference there (forged injection
+// annotations, cross-list name clashes).
 import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, TransferEnvVar, Volume } from '@sidecarset/api';
 import fc from 'fast-check';
 
