@@ -93,18 +93,40 @@ describe('SidecarSets are checked before they are stored', () => {
     expect((await plane.kubectl(['get', 'sidecarset', 'no-image'])).code).not.toBe(0);
   });
 
-  it("an OpenKruise 1.9 resourcesPolicy passes our CRD under its own field names and is refused by the webhook as not supported yet", async () => {
-    const policy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)' } } };
+  it('an OpenKruise 1.9 resourcesPolicy passes our CRD under its own field names and sizes the sidecar from the pod it is injected into', async () => {
+    const policy = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)', memory: 'memory / 4' }, requests: { cpu: 'cpu*10%' } } };
     const sidecarSet = { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'SidecarSet', metadata: { name: 'sized' }, spec: { selector: { matchLabels: { app: 'nginx' } }, containers: [{ name: 'proxy', image: 'proxy:1', resourcesPolicy: policy }] } };
-    const { code, stderr } = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
-    expect(code).not.toBe(0);
-    expect(stderr).toContain('spec.containers[0].resourcesPolicy: resourcesPolicy is not supported yet');
-    expect(stderr).not.toMatch(/unknown field/);
+    const applied = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
+    expect(applied.code, applied.stderr).toBe(0);
+    const stored = await getJson<SidecarSet>('sidecarset', 'sized');
+    expect(stored.spec.containers![0]!.resourcesPolicy).toEqual({ ...policy, targetContainersNameRegex: '.*' }); // the CRD's default
+    const app = (name: string, cpu: string, memory: string) => ({ name, image: 'nginx:1.25', resources: { limits: { cpu, memory } } });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sized-pod', namespace: 'default', labels: { app: 'nginx' } }, spec: { containers: [app('web', '1', '1Gi'), app('worker', '500m', '512Mi')] } };
+    const created = await plane.kubectl(['apply', '-n', 'default', '-f', '-'], JSON.stringify(pod));
+    expect(created.code, created.stderr).toBe(0);
+    const injected = await getJson<Pod>('pod', 'sized-pod', '-n', 'default');
+    const proxy = injected.spec!.containers.find((c) => c.name === 'proxy')!;
+    // limits from the sum of web and worker (1500m, 1536Mi); requests: cpu computed, memory defaulted from the limit by the API server
+    expect(proxy.resources).toEqual({ limits: { cpu: '750m', memory: '384Mi' }, requests: { cpu: '150m', memory: '384Mi' } });
+
     // The old spelling is not OpenKruise's: the API server's strict decoding refuses it, as with OpenKruise's CRD.
     const misspelt = { ...sidecarSet, spec: { ...sidecarSet.spec, containers: [{ name: 'proxy', image: 'proxy:1', resourcesPolicy: { targetContainerMode: 'sum', resourceExpr: {} } }] } };
     const old = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(misspelt));
     expect(old.code).not.toBe(0);
     expect(old.stderr).toMatch(/unknown field "spec.containers\[0\].resourcesPolicy.(targetContainerMode|resourceExpr)"/);
+  });
+
+  it('a resourcesPolicy expression OpenKruise refuses is refused when the SidecarSet is applied', async () => {
+    const sidecarSet = {
+      apiVersion: 'apps.kruise.io/v1alpha1',
+      kind: 'SidecarSet',
+      metadata: { name: 'badly-sized' },
+      spec: { selector: { matchLabels: { app: 'nginx' } }, containers: [{ name: 'proxy', image: 'proxy:1', resourcesPolicy: { targetContainersMode: 'max', resourcesExpr: { limits: { memory: 'cpu * 2' } } } }] },
+    };
+    const { code, stderr } = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('spec.containers[0].resourcesPolicy.resourcesExpr.limits.memory');
+    expect(stderr).toContain('undefined variable: cpu');
   });
 
   it('a second SidecarSet injecting the same container name into the same pods is rejected', async () => {
