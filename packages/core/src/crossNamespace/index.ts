@@ -15,3 +15,5 @@ export {
 } from './mirrorMetadata.js';
 export { authorisingBindings, bindingAuthorises, missingBindingMessage } from './authorisingBindings.js';
 export { validateSourceRef } from './validateSourceRef.js';
+export { mirrorInjectedVolumes, mirrorRecorded, type VolumeOrigin, type MirrorStepContext, type MirrorStepResult, type MirrorError } from './mirrorInjectedVolumes.js';
+export { markPodMirrors } from './markPodMirrors.js';

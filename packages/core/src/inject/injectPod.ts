@@ -24,8 +24,10 @@ import type {
   JsonPatchOperation,
   LocalObjectReference,
   Pod,
+  PodSpec,
   SidecarContainer,
   SidecarSet,
+  SidecarSetResourceBinding,
   Volume,
 } from '@sidecarset/api';
 import {
@@ -46,6 +48,8 @@ import { keepRecordedTimestamps } from './keepRecordedTimestamps.js';
 import { encodeSidecarSetHashes, formatInjectedList, toMetav1Time, type SidecarSetHashes } from './podSidecarSetAnnotations.js';
 import { sidecarContainerForPod } from './sidecarContainerForPod.js';
 import { injectedSidecarNames, withPolicyResources } from './policyResources.js';
+import { mirrorInjectedVolumes, type VolumeOrigin } from '../crossNamespace/mirrorInjectedVolumes.js';
+import { markPodMirrors } from '../crossNamespace/markPodMirrors.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -62,6 +66,11 @@ export interface InjectionContext {
    * the draw, so each SidecarSet draws on its own. Without it such pods get the latest spec.
    */
   draw?: () => number;
+  /**
+   * SidecarSetResourceBindings (any namespace): a SidecarSet volume naming NAMESPACE/NAME is injected
+   * only when one in NAMESPACE authorises it (crossNamespace/). Absent: none, so such a pod is denied.
+   */
+  bindings?: readonly SidecarSetResourceBinding[];
 }
 
 /** Why a SidecarSet that selects the pod was not applied: a small fixed set, safe as a metric label. */
@@ -162,6 +171,7 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const containers: PlacedContainer[] = [];
   const injectedContainers: InjectedContainer[] = [];
   const volumes: Volume[] = [];
+  const volumeOrigins = new Map<Volume, VolumeOrigin>();
   const secrets: LocalObjectReference[] = [];
   const hashes: SidecarSetHashes = new Map();
   const hashesWithoutImage: SidecarSetHashes = new Map();
@@ -176,6 +186,7 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
       for (const ref of [...(sidecar.volumeMounts ?? []), ...(sidecar.volumeDevices ?? [])]) {
         const volume = sidecarSetVolumes.get(ref.name);
         if (volume) volumes.push(volume);
+        if (volume && !volumeOrigins.has(volume)) volumeOrigins.set(volume, { sidecarSet: name, index: (spec.volumes ?? []).indexOf(volume) });
       }
     };
     /** The container for this pod, with the resources its resourcesPolicy computes; undefined (and an error) when that fails. */
@@ -219,6 +230,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   if (initContainers.length > 0) spec.initContainers = placeSidecarContainers(podSpec.initContainers ?? [], initContainers);
   if (containers.length > 0) spec.containers = placeSidecarContainers(podSpec.containers ?? [], containers);
   if (volumes.length > 0) spec.volumes = mergeByKey(podSpec.volumes ?? [], volumes, (v) => v.name);
+  const mirrored = mirrorInjectedVolumes(spec.volumes ?? [], volumeOrigins, { bindings: ctx.bindings ?? [], namespace, ...(podSpec.nodeName ? { nodeName: podSpec.nodeName } : {}) });
+  if (mirrored.errors.length > 0) return unchanged(pod, skipped, mirrored.errors);
+  if (mirrored.volumes !== spec.volumes) spec.volumes = mirrored.volumes;
   if (secrets.length > 0) spec.imagePullSecrets = uniqueByKey(podSpec.imagePullSecrets ?? [], secrets, (s) => s.name ?? '');
   // Rebuilt from what is injected now: entries the pod brought for other SidecarSets are dropped.
   annotations[SIDECARSET_HASH_ANNOTATION] = encodeSidecarSetHashes(keepRecordedTimestamps(hashes, podAnnotations[SIDECARSET_HASH_ANNOTATION]));
@@ -226,8 +240,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
     keepRecordedTimestamps(hashesWithoutImage, podAnnotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]),
   );
   annotations[INJECTED_LIST_ANNOTATION] = formatInjectedList(applications.map((a) => a.name));
+  const gatedSpec = markPodMirrors(annotations, spec as PodSpec, mirrored.sources);
 
-  const result: Pod = { ...pod, metadata: { ...pod.metadata, annotations }, spec: spec as Pod['spec'] };
+  const result: Pod = { ...pod, metadata: { ...pod.metadata, annotations }, spec: gatedSpec as Pod['spec'] };
   const patch = jsonPatch(pod, result);
   const injected = applications.map((a) => a.name);
   return { pod: patch.length === 0 ? pod : result, patch, injected, skipped, errors: [] };

@@ -1,5 +1,5 @@
 // The user's seed examples (/work/shared/seeds), injected: each gives the pod OpenKruise would store.
-import type { Pod, SidecarSet } from '@sidecarset/api';
+import type { Pod, SidecarSet, SidecarSetResourceBinding } from '@sidecarset/api';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sidecarSetHash, sidecarSetHashWithoutImage } from '../hash/sidecarSetHash.js';
@@ -220,8 +220,14 @@ spec:
     },
   });
 
-  it('gets filebeat ahead of echo-server with both volumes, the ConfigMap reference unchanged', () => {
-    const result = injectPod(pod(true), [sidecarSet], ctx);
+  // Seed 000's SidecarSetResourceBinding: kube-system lets filebeat-sidecarset read filebeat-config.
+  const binding = {
+    metadata: { name: 'filebeat-sidecarset-resourcebinding', namespace: 'kube-system' },
+    spec: { subjects: [{ kind: 'SidecarSet', name: 'filebeat-sidecarset' }], resourceRefs: [{ kind: 'ConfigMap', name: 'filebeat-config' }] },
+  } as SidecarSetResourceBinding;
+
+  it('gets filebeat ahead of echo-server with both volumes, the ConfigMap of kube-system through its mirror, gated until it exists', () => {
+    const result = injectPod(pod(true), [sidecarSet], { ...ctx, bindings: [binding] });
     expect(result.pod.spec).toEqual({
       containers: [
         {
@@ -238,11 +244,19 @@ spec:
         pod(true).spec!.containers[0],
       ],
       volumes: [
-        { name: 'config', configMap: { name: 'kube-system/filebeat-config' } },
+        { name: 'config', configMap: { name: 'mirror.kube-system.filebeat-config' } },
         { name: 'stdlog', csi: { driver: 'stdlogplugin.csi.alibabacloud.com' } },
       ],
+      schedulingGates: [{ name: 'sidecarset.dev/mirrors' }],
     });
-    expect(result.pod.metadata?.annotations).toEqual(hashAnnotations(sidecarSet, ['filebeat']));
+    expect(result.pod.metadata?.annotations).toEqual({ ...hashAnnotations(sidecarSet, ['filebeat']), 'sidecarset.dev/mirrors': 'ConfigMap/kube-system/filebeat-config' });
+  });
+
+  it('without the binding the pod is denied, naming the binding that is missing', () => {
+    const result = injectPod(pod(true), [sidecarSet], ctx);
+    expect(result.errors.map((e) => `${e.sidecarSet} ${e.path}: ${e.reason}`)).toEqual([
+      'filebeat-sidecarset spec.volumes[0].configMap.name: volume "config" refers to ConfigMap kube-system/filebeat-config, but no SidecarSetResourceBinding in namespace kube-system lists SidecarSet "filebeat-sidecarset" and ConfigMap "filebeat-config"',
+    ]);
   });
 
   it('a pod not (yet) on a virtual node is not injected', () => {
