@@ -35,3 +35,4 @@ export * from './rollout/index.js';
 export { newSidecarSetRevision, planHistory, revisionData, revisionMatches, revisionName, type HistoryPlan } from './revision/sidecarSetRevision.js';
 export * from './crossNamespace/index.js';
 export * from './resources/index.js';
+export * from './stdlog/index.js';

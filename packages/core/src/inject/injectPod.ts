@@ -50,6 +50,7 @@ import { sidecarContainerForPod } from './sidecarContainerForPod.js';
 import { injectedSidecarNames, withPolicyResources } from './policyResources.js';
 import { mirrorInjectedVolumes, type VolumeOrigin } from '../crossNamespace/mirrorInjectedVolumes.js';
 import { markPodMirrors } from '../crossNamespace/markPodMirrors.js';
+import { rewriteStdlogVolumes } from '../stdlog/rewriteStdlogVolumes.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -71,6 +72,8 @@ export interface InjectionContext {
    * only when one in NAMESPACE authorises it (crossNamespace/). Absent: none, so such a pod is denied.
    */
   bindings?: readonly SidecarSetResourceBinding[];
+  /** Names of the cluster's CSIDrivers: a stdlog volume whose driver is not among them is rewritten (stdlog/). Absent: none. */
+  csiDrivers?: ReadonlySet<string>;
 }
 
 /** Why a SidecarSet that selects the pod was not applied: a small fixed set, safe as a metric label. */
@@ -179,7 +182,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const sidecarNames = injectedSidecarNames(applications.map((a) => a.sidecarSet));
 
   for (const { name, sidecarSet, hash } of applications) {
-    const spec = sidecarSet.spec;
+    const stdlog = rewriteStdlogVolumes(name, sidecarSet.spec, pod, { namespace, namespaceLabels: ctx.namespaceLabels, csiDrivers: ctx.csiDrivers, sidecarNames });
+    errors.push(...stdlog.errors);
+    const spec = stdlog.spec;
     const sidecarSetVolumes = new Map<string, Volume>();
     for (const volume of spec.volumes ?? []) sidecarSetVolumes.set(volume.name, volume);
     const addVolumesOf = (sidecar: SidecarContainer): void => {

@@ -227,7 +227,8 @@ spec:
   } as SidecarSetResourceBinding;
 
   it('gets filebeat ahead of echo-server with both volumes, the ConfigMap of kube-system through its mirror, gated until it exists', () => {
-    const result = injectPod(pod(true), [sidecarSet], { ...ctx, bindings: [binding] });
+    // On a cluster with the stdlog CSI driver (without it the volume is rewritten: stdlog/).
+    const result = injectPod(pod(true), [sidecarSet], { ...ctx, csiDrivers: new Set(['stdlogplugin.csi.alibabacloud.com']), bindings: [binding] });
     expect(result.pod.spec).toEqual({
       containers: [
         {
