@@ -71,6 +71,14 @@ describe('resourcesFromPolicy: sum and max', () => {
     expect(resourcesFromPolicy(policy(mode, expressions), input, NO_SIDECARS)).toEqual({ ok: true, resources: expected });
   });
 
+  it("a container with a limit and no request counts the limit as its request, as the API server defaults it (the offline inject sees the pod before that)", () => {
+    const asWritten = pod([container('a', { limits: { cpu: '1', memory: '1Gi' } }), container('b', { requests: { cpu: '250m' } })]);
+    const asDefaulted = pod([container('a', { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } }), container('b', { requests: { cpu: '250m' } })]);
+    const expected = { ok: true, resources: { requests: { cpu: '1250m', memory: '1Gi' } } };
+    expect(resourcesFromPolicy(policy('sum', IDENTITY), asWritten, NO_SIDECARS)).toEqual(expected);
+    expect(resourcesFromPolicy(policy('sum', IDENTITY), asDefaulted, NO_SIDECARS)).toEqual(expected);
+  });
+
   it('an expression that fails names its field', () => {
     const result = resourcesFromPolicy(policy('sum', { limits: { memory: 'memory * memory' } }), pod([container('a', both('1', '1Gi'))]), NO_SIDECARS);
     expect(result).toEqual({ ok: false, error: { path: 'resourcesExpr.limits.memory', reason: 'failed to evaluate "memory * memory": multiplication of two quantities' } });

@@ -4,8 +4,9 @@
 //   containers, whose names the regex finds (unanchored, RE2 syntax as Go's regexp), leaving out every
 //   container name of the SidecarSets injected into the pod; none is an error;
 // - sum adds the targets' cpu and memory, max takes the largest (the first of equals). A limit exists
-//   only when every target has one; a missing request counts as nothing, and a request that adds up to
-//   zero (or is missing everywhere) is a zero Quantity;
+//   only when every target has one; a missing request is the limit (as the API server defaults it
+//   before admission) or nothing, and a request that adds up to zero (or is missing everywhere) is a
+//   zero Quantity;
 // - each non-empty expression is evaluated with one variable: `memory` when the expression has the word
 //   memory, otherwise `cpu` (whatever the field), bound to that aggregate. A limit expression is skipped
 //   when the targets have no such limit. A number result becomes int64(n x 1000) milli-units when the
@@ -87,7 +88,9 @@ export function aggregateResources(containers: Container[], mode: string): { ok:
       let total: GoQuantity | undefined = mode === 'sum' ? wholeQuantity(0n) : undefined;
       let everyOne = true;
       for (const container of containers) {
-        const reading = readResource(container, list, name);
+        // The API server sets a missing request to the limit before admission; the offline inject sees the pod before it.
+        let reading = readResource(container, list, name);
+        if (list === 'requests' && reading.ok && reading.quantity === undefined) reading = readResource(container, 'limits', name);
         if (!reading.ok) return reading;
         const quantity = reading.quantity;
         if (quantity === undefined) {
