@@ -3,7 +3,7 @@
 // of a Deployment on kwok nodes injected by each side's webhook, then one image change at
 // maxUnavailable 10% rolled out in place by each side's controller. Prints, for each side, the time to
 // converge (polling the SidecarSet's status every 250 ms, confirmed from every pod), pod writes per
-// upgraded pod (kube-apiserver's own count of PATCH and UPDATE on pods, the same measure for both),
+// upgraded pod (kube-apiserver's own count of PATCH and PUT on pods, the same measure for both),
 // the controller process's RSS, and the ratio ours / OpenKruise; the floor is rounds x kwok's restart
 // delay. For ours also the reconcile figures, for 1,000 and 5,000 pods (BENCH_SIZES), so the growth
 // shows. Polls cheap signals and lists the pods only to confirm. Runs in tools/kruise/netns.sh
@@ -65,9 +65,9 @@ function metricSum(text: string, name: string, labels: string[]): number {
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-/** Writes to pod objects (not their status, which kwok writes), as kube-apiserver counts them: every client, every response code. */
+/** Writes to pod objects (not their status, which kwok writes), as kube-apiserver counts them (verbs PATCH and PUT): every client, every response code. */
 const podObjectWrites = (apiServerMetrics: string) =>
-  ['PATCH', 'UPDATE'].reduce((sum, verb) => sum + metricSum(apiServerMetrics, 'apiserver_request_total', ['resource="pods"', 'subresource=""', `verb="${verb}"`, 'dry_run=""']), 0);
+  ['PATCH', 'PUT'].reduce((sum, verb) => sum + metricSum(apiServerMetrics, 'apiserver_request_total', ['resource="pods"', 'subresource=""', `verb="${verb}"`, 'dry_run=""']), 0);
 const apiServerMetrics = async (plane: ControlPlane) => (await plane.kubectl(['get', '--raw', '/metrics'])).stdout;
 
 /** The controller's /metrics, from the port its first log lines name. */
@@ -243,7 +243,7 @@ for (const pods of SIZES) {
 
 console.log(`\nImage change rolled out in place at maxUnavailable ${MAX_UNAVAILABLE_PERCENT}% (kwok: ${RESTART_DELAY_S} s container restart), ours then OpenKruise v1.9.0 (kruise-manager, --v=2, WorkloadSpread and PodUnavailableBudget gates off), each on a fresh control plane`);
 console.log(`our controller's Node.js flags: ${NODE_OPTIONS.join(' ') || '(none)'}${process.env.BENCH_CONTROLLER_NODE_OPTIONS === undefined ? ' (deploy/manifests/controller.yaml)' : ' (BENCH_CONTROLLER_NODE_OPTIONS)'}`);
-console.log(`floor = rounds x restart delay; pod writes = kube-apiserver's PATCH + UPDATE of pod objects during the rollout, every client; RSS after the rollout`);
+console.log(`floor = rounds x restart delay; pod writes = kube-apiserver's PATCH + PUT of pod objects during the rollout, every client; RSS after the rollout`);
 console.log(`targets: time <= ${TARGETS.time} x OpenKruise's and <= ${TARGETS.floor} x the floor, <= ${TARGETS.writes} pod write per upgraded pod, RSS <= ${TARGETS.rss} x OpenKruise's manager`);
 printTable(
   ['pods', 'floor s', 'converge s ours', 'OpenKruise', 'ratio', 'ours / floor', 'pod writes / pod ours', 'OpenKruise', 'RSS MiB ours (controller)', 'OpenKruise (manager)', 'ratio', 'ours controller + webhook MiB', 'load average after'],

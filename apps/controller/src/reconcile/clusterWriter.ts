@@ -7,9 +7,11 @@ import { requestJson, SidecarSetClient, type ControllerRevision, type JsonPatchO
 export const UPGRADABLE_CONDITION = 'SidecarSetUpgradable';
 
 export interface ClusterWriter {
-  patchPod(pod: Pod, patch: JsonPatchOperation[]): Promise<void>;
+  /** Resolves with the pod as the API server stored it (writers that store nothing may return nothing). */
+  patchPod(pod: Pod, patch: JsonPatchOperation[]): Promise<Pod | void>;
   setPodCondition(pod: Pod, condition: { status: 'True' | 'False'; reason: string; message: string }, now: Date): Promise<void>;
-  updateSidecarSetStatus(sidecarSet: SidecarSet, status: SidecarSetStatus): Promise<void>;
+  /** Resolves with the SidecarSet as the API server stored it (writers that store nothing may return nothing). */
+  updateSidecarSetStatus(sidecarSet: SidecarSet, status: SidecarSetStatus): Promise<SidecarSet | void>;
   createRevision(revision: ControllerRevision): Promise<ControllerRevision>;
   deleteRevision(revision: ControllerRevision): Promise<void>;
 }
@@ -20,7 +22,7 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
   return {
     async patchPod(pod, patch) {
       countWrite('pod-upgrade');
-      await requestJson(kubeConfig, 'PATCH', podPath(pod), {}, patch, 'application/json-patch+json');
+      return requestJson<Pod>(kubeConfig, 'PATCH', podPath(pod), {}, patch, 'application/json-patch+json');
     },
     async setPodCondition(pod, condition, now) {
       countWrite('pod-condition');
@@ -30,7 +32,7 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
     },
     async updateSidecarSetStatus(sidecarSet, status) {
       countWrite('sidecarset-status');
-      await sidecarSets.updateStatus({ ...sidecarSet, status });
+      return sidecarSets.updateStatus({ ...sidecarSet, status });
     },
     async createRevision(revision) {
       countWrite('controllerrevision');

@@ -24,7 +24,7 @@ export interface ReconcileDeps {
 }
 
 /** Pod patches in flight at once: a round of hundreds of pods should not wait for each in turn. */
-const PATCH_CONCURRENCY = 16;
+const PATCH_CONCURRENCY = 64;
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -59,19 +59,25 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
       else throw error;
     }
   };
-  await inParallel(plan.next.flatMap((key) => byKey.get(key) ?? []), PATCH_CONCURRENCY, upgrade);
-  await explainNotUpgradable(sidecarSet, plan, byKey, deps, now);
-  await reportRollout(sidecarSet, plan, latestRevision, deps, now);
-
+  // The status counts the pods as the cache has them before this round, so all of these writes are
+  // independent: they go together, and a round costs one API round trip, not one after another.
   const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision), ...(sidecarSet.status?.collisionCount !== undefined && { collisionCount: sidecarSet.status.collisionCount }) };
-  if (!sameStatus(sidecarSet.status, status)) {
+  const writeStatus = async (): Promise<'conflict' | undefined> => {
+    if (sameStatus(sidecarSet.status, status)) return;
     try {
       await deps.writer.updateSidecarSetStatus(sidecarSet, status);
     } catch (error) {
-      if (isConflict(error)) return { requeue: true };
+      if (isConflict(error)) return 'conflict';
       throw error;
     }
-  }
+  };
+  const [statusWrite] = await Promise.all([
+    writeStatus(),
+    inParallel(plan.next.flatMap((key) => byKey.get(key) ?? []), PATCH_CONCURRENCY, upgrade),
+    explainNotUpgradable(sidecarSet, plan, byKey, deps, now),
+    reportRollout(sidecarSet, plan, latestRevision, deps, now),
+  ]);
+  if (statusWrite === 'conflict') return { requeue: true };
   const target = plan.matched - plan.notUpgradable.length;
   const rolling = plan.next.length > 0 || conflicts > 0 || plan.updated < target;
   return rolling ? { requeueAfterMs: conflicts > 0 ? 200 : deps.resyncWhileRollingMs } : undefined;
