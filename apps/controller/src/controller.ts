@@ -3,26 +3,19 @@
 // reconcile workers that run only while this replica holds the leader Lease. Namespace labels are
 // cached because a SidecarSet acts only on the pods it selects now, namespaceSelector included.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace, type Pod, type SidecarSet } from '@sidecarset/api';
+import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace, type Pod } from '@sidecarset/api';
 import { rolloutPodView, SIDECARSET_NAME_LABEL } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import type { ControllerConfig } from './config.js';
 import { apiServerWriter } from './reconcile/clusterWriter.js';
 import { PodsBySidecarSet } from './reconcile/podsBySidecarSet.js';
 import { reconcileSidecarSet } from './reconcile/reconcileSidecarSet.js';
-import { WrittenObjects } from './reconcile/writtenObjects.js';
+import { withMirrorFields } from './mirrors/mirrorPodView.js';
+import { createMirrorsStep } from './mirrors/mirrorsStep.js';
 import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, EventRecorder, LeaderElector, WorkQueue, type ControllerMetrics } from './runtime/index.js';
 
-/**
- * How long pod events gather before the SidecarSets they touch are reconciled: a storm of pod events
- * (a Deployment of thousands scaling up) costs one reconcile of all their pods per moment.
- */
+/** How long pod events gather before the SidecarSets they touch are reconciled. */
 const POD_EVENT_BATCH_MS = 500;
-/**
- * The same while the SidecarSet's rollout is under way: each upgraded pod that is ready again frees
- * budget for the next, and waiting for the batch would add to every pod's turn.
- */
-const ROLLING_POD_EVENT_BATCH_MS = 100;
 
 /** What the controller reads of a Namespace: its labels. */
 const namespaceLabelsView = (namespace: Namespace): Namespace => ({ metadata: { name: namespace.metadata?.name, resourceVersion: namespace.metadata?.resourceVersion, labels: namespace.metadata?.labels } });
@@ -44,7 +37,7 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   const metrics = createControllerMetrics({ defaultMetrics: true }); // heap and RSS for operators
   const onError = (error: unknown) => log.warn({ err: error }, 'watch restarted');
   const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
-  const pods = podInformer(kubeConfig, {}, { onError, transform: rolloutPodView }); // only what the rollout reads: thousands of pods
+  const pods = podInformer(kubeConfig, {}, { onError, transform: (pod: Pod) => withMirrorFields(rolloutPodView(pod), pod) }); // only what the rollout and mirrors read: thousands of pods
   const revisions = controllerRevisionInformer(kubeConfig, config.namespace, { labelSelector: SIDECARSET_NAME_LABEL }, { onError });
   const namespaces = namespaceInformer(kubeConfig, { onError, transform: namespaceLabelsView });
   const informers: Informer<{ metadata?: object }>[] = [sidecarSets, pods, revisions, namespaces] as never;
@@ -56,41 +49,17 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     },
   });
   const queue = new WorkQueue<string>({ hooks: metrics.workQueueHooks('sidecarset') });
-  // What the reconciles wrote, until the caches have it (writtenObjects.ts).
-  const writtenPods = new WrittenObjects<Pod>();
-  const writtenSidecarSets = new WrittenObjects<SidecarSet>();
-  let patched = 0; // pod upgrades written, for the debug log of each reconcile
-  const apiServer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
-  const writer = {
-    ...apiServer,
-    async patchPod(...args: Parameters<typeof apiServer.patchPod>) {
-      const stored = await apiServer.patchPod(...args);
-      patched++;
-      if (stored) writtenPods.record(rolloutPodView(stored));
-      return stored;
-    },
-    async updateSidecarSetStatus(...args: Parameters<typeof apiServer.updateSidecarSetStatus>) {
-      const stored = await apiServer.updateSidecarSetStatus(...args);
-      if (stored) writtenSidecarSets.record(stored);
-      return stored;
-    },
-  };
+  const writer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
   const events = new EventRecorder({ sink: apiServerEventSink(kubeConfig), onError: (error) => log.warn({ err: error }, 'event not recorded') });
+  const mirrors = createMirrorsStep({ kubeConfig, log, metrics, events, sidecarSets, pods, namespaces, index });
+  informers.push(...mirrors.informers);
   let leading = false;
   let lostLeadership = false;
 
-  sidecarSets.subscribe((e) => {
-    writtenSidecarSets.observe(e);
-    queue.add(e.object.metadata?.name ?? '');
-  });
-  /** SidecarSets whose last reconcile found their rollout under way. */
-  const rolling = new Set<string>();
+  sidecarSets.subscribe((e) => queue.add(e.object.metadata?.name ?? ''));
   // A pod event asks for a reconcile a moment later, so that a storm of pod events (a Deployment of
   // thousands scaling up) costs one reconcile of all their pods per moment, not one per event.
-  pods.subscribe((e) => {
-    writtenPods.observe(e);
-    index.applyPod(e).forEach((name) => queue.addAfter(name, rolling.has(name) ? ROLLING_POD_EVENT_BATCH_MS : POD_EVENT_BATCH_MS));
-  });
+  pods.subscribe((e) => index.applyPod(e).forEach((name) => queue.addAfter(name, POD_EVENT_BATCH_MS)));
   // A namespace relabelled in or out of a namespaceSelector changes which pods the SidecarSet acts on.
   namespaces.subscribe((e) => index.applyNamespace(e).forEach((name) => queue.add(name)));
   revisions.subscribe((e) => {
@@ -100,10 +69,9 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
 
   const reconcile = async (name: string) => {
     const started = Date.now();
-    const patchedBefore = patched;
     const result = await reconcileSidecarSet(name, {
-      sidecarSet: (n) => writtenSidecarSets.freshest(sidecarSets.get(n)),
-      podsOf: (n) => writtenPods.freshestOf(index.podsOf(n)),
+      sidecarSet: (n) => sidecarSets.get(n),
+      podsOf: (n) => index.podsOf(n),
       revisions: () => revisions.list(),
       writer,
       events,
@@ -112,9 +80,7 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
       blockedAfterMs: config.blockedAfterMs,
       resyncWhileRollingMs: config.resyncMs,
     });
-    if (result?.requeueAfterMs !== undefined) rolling.add(name);
-    else if (!result?.requeue) rolling.delete(name);
-    log.debug({ sidecarSet: name, ms: Date.now() - started, patched: patched - patchedBefore, result }, 'reconciled');
+    log.debug({ sidecarSet: name, ms: Date.now() - started, result }, 'reconciled');
     return result;
   };
 
@@ -123,8 +89,8 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     metrics.leader.set({ name: config.leaseName }, 1);
     log.info({ identity: config.identity }, 'leading: reconciling SidecarSets');
     for (const s of sidecarSets.list()) queue.add(s.metadata?.name ?? '');
-    signal.addEventListener('abort', () => void queue.shutDown(), { once: true });
-    await queue.run(config.workers, reconcile);
+    signal.addEventListener('abort', () => void Promise.all([queue.shutDown(), mirrors.shutDown()]), { once: true });
+    await Promise.all([queue.run(config.workers, reconcile), mirrors.run(config.workers)]);
   };
 
   const elector = config.leaderElect
@@ -165,11 +131,13 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     async stop() {
       stopping = true;
       await queue.shutDown();
+      await mirrors.shutDown();
       if (elector) {
         await elector.stop({ release: true });
         await electing;
       }
       await Promise.all(informers.map((i) => i.stop()));
+      await mirrors.stop();
     },
   };
   return controller;

@@ -91,6 +91,12 @@ export class PodsBySidecarSet {
     return selected;
   }
 
+  /** The SidecarSets the pod was injected with that select it now. */
+  sidecarSetsOf(pod: Pod): string[] {
+    const namespace = pod.metadata?.namespace ?? '';
+    return injectedInto(pod).filter((name) => this.selects(name, pod, namespace));
+  }
+
   private selects(name: string, pod: Pod, namespace: string): boolean {
     const sidecarSet = this.scope.sidecarSet(name);
     if (!sidecarSet) return false;
