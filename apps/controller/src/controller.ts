@@ -3,7 +3,7 @@
 // reconcile workers that run only while this replica holds the leader Lease. Namespace labels are
 // cached because a SidecarSet acts only on the pods it selects now, namespaceSelector included.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace, type Pod } from '@sidecarset/api';
+import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace, type Pod, type SidecarSet } from '@sidecarset/api';
 import { rolloutPodView, SIDECARSET_NAME_LABEL } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import type { ControllerConfig } from './config.js';
@@ -12,10 +12,19 @@ import { PodsBySidecarSet } from './reconcile/podsBySidecarSet.js';
 import { reconcileSidecarSet } from './reconcile/reconcileSidecarSet.js';
 import { withMirrorFields } from './mirrors/mirrorPodView.js';
 import { createMirrorsStep } from './mirrors/mirrorsStep.js';
+import { WrittenObjects } from './reconcile/writtenObjects.js';
 import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, EventRecorder, LeaderElector, WorkQueue, type ControllerMetrics } from './runtime/index.js';
 
-/** How long pod events gather before the SidecarSets they touch are reconciled. */
+/**
+ * How long pod events gather before the SidecarSets they touch are reconciled: a storm of pod events
+ * (a Deployment of thousands scaling up) costs one reconcile of all their pods per moment.
+ */
 const POD_EVENT_BATCH_MS = 500;
+/**
+ * The same while the SidecarSet's rollout is under way: each upgraded pod that is ready again frees
+ * budget for the next, and waiting for the batch would add to every pod's turn.
+ */
+const ROLLING_POD_EVENT_BATCH_MS = 100;
 
 /** What the controller reads of a Namespace: its labels. */
 const namespaceLabelsView = (namespace: Namespace): Namespace => ({ metadata: { name: namespace.metadata?.name, resourceVersion: namespace.metadata?.resourceVersion, labels: namespace.metadata?.labels } });
@@ -49,17 +58,43 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     },
   });
   const queue = new WorkQueue<string>({ hooks: metrics.workQueueHooks('sidecarset') });
-  const writer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
+  // What the reconciles wrote, until the caches have it (writtenObjects.ts).
+  const writtenPods = new WrittenObjects<Pod>();
+  const writtenSidecarSets = new WrittenObjects<SidecarSet>();
+  let patched = 0; // pod upgrades written, for the debug log of each reconcile
+  const apiServer = apiServerWriter(kubeConfig, (kind) => metrics.podWrites.inc({ kind }));
+  const writer = {
+    ...apiServer,
+    async patchPod(...args: Parameters<typeof apiServer.patchPod>) {
+      const stored = await apiServer.patchPod(...args);
+      patched++;
+      if (stored) writtenPods.record(rolloutPodView(stored));
+      return stored;
+    },
+    async updateSidecarSetStatus(...args: Parameters<typeof apiServer.updateSidecarSetStatus>) {
+      const stored = await apiServer.updateSidecarSetStatus(...args);
+      if (stored) writtenSidecarSets.record(stored);
+      return stored;
+    },
+  };
   const events = new EventRecorder({ sink: apiServerEventSink(kubeConfig), onError: (error) => log.warn({ err: error }, 'event not recorded') });
   const mirrors = createMirrorsStep({ kubeConfig, log, metrics, events, sidecarSets, pods, namespaces, index });
   informers.push(...mirrors.informers);
   let leading = false;
   let lostLeadership = false;
 
-  sidecarSets.subscribe((e) => queue.add(e.object.metadata?.name ?? ''));
+  sidecarSets.subscribe((e) => {
+    writtenSidecarSets.observe(e);
+    queue.add(e.object.metadata?.name ?? '');
+  });
+  /** SidecarSets whose last reconcile found their rollout under way. */
+  const rolling = new Set<string>();
   // A pod event asks for a reconcile a moment later, so that a storm of pod events (a Deployment of
   // thousands scaling up) costs one reconcile of all their pods per moment, not one per event.
-  pods.subscribe((e) => index.applyPod(e).forEach((name) => queue.addAfter(name, POD_EVENT_BATCH_MS)));
+  pods.subscribe((e) => {
+    writtenPods.observe(e);
+    index.applyPod(e).forEach((name) => queue.addAfter(name, rolling.has(name) ? ROLLING_POD_EVENT_BATCH_MS : POD_EVENT_BATCH_MS));
+  });
   // A namespace relabelled in or out of a namespaceSelector changes which pods the SidecarSet acts on.
   namespaces.subscribe((e) => index.applyNamespace(e).forEach((name) => queue.add(name)));
   revisions.subscribe((e) => {
@@ -69,9 +104,10 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
 
   const reconcile = async (name: string) => {
     const started = Date.now();
+    const patchedBefore = patched;
     const result = await reconcileSidecarSet(name, {
-      sidecarSet: (n) => sidecarSets.get(n),
-      podsOf: (n) => index.podsOf(n),
+      sidecarSet: (n) => writtenSidecarSets.freshest(sidecarSets.get(n)),
+      podsOf: (n) => writtenPods.freshestOf(index.podsOf(n)),
       revisions: () => revisions.list(),
       writer,
       events,
@@ -80,7 +116,9 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
       blockedAfterMs: config.blockedAfterMs,
       resyncWhileRollingMs: config.resyncMs,
     });
-    log.debug({ sidecarSet: name, ms: Date.now() - started, result }, 'reconciled');
+    if (result?.requeueAfterMs !== undefined) rolling.add(name);
+    else if (!result?.requeue) rolling.delete(name);
+    log.debug({ sidecarSet: name, ms: Date.now() - started, patched: patched - patchedBefore, result }, 'reconciled');
     return result;
   };
 
