@@ -74,6 +74,14 @@ function clean(api: KubernetesOpenApi, schema: JsonSchema, trail: string[]): Jso
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key.startsWith('x-') && !CRD_EXTENSIONS.has(key)) continue;
+    // A list the OpenAPI documents key by a field (env by name, ports by containerPort and protocol)
+    // is written atomic: for a CRD the API server would refuse two items with one key, which the Pod
+    // API allows (env, ports: a warning) or checks itself; the webhook checks what the Pod API checks.
+    if (key === 'x-kubernetes-list-map-keys') continue;
+    if (key === 'x-kubernetes-list-type' && value === 'map') {
+      out[key] = 'atomic';
+      continue;
+    }
     if (key === 'default' && (typeof value === 'object' && value !== null)) continue;
     if (key === 'properties') {
       out.properties = Object.fromEntries(

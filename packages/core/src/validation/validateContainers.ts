@@ -6,6 +6,7 @@ import { checkEnum, duplicate, forbidden, invalid, invalidEach, isNonEmptyString
 import { configMapKey, dns1123Label, envVarName, isNonNegativeInteger, isPortNumber, portName, qualifiedName } from './k8sNames.js';
 import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';
 import { containerResourceNameErrors, isExtendedResource, isHugePagesResource, isOvercommitAllowed } from './resourceNames.js';
+import { validateSecurityContext } from './validateSecurityContext.js';
 import { validateNonNegativeQuantity, validateRelativePath } from './validateVolumes.js';
 
 export type ContainerKind = 'container' | 'initContainer';
@@ -14,6 +15,8 @@ export interface ContainerContext {
   kind: ContainerKind;
   /** Names of spec.volumes: volumeMounts and volumeDevices must refer to one. */
   volumeNames: ReadonlySet<string>;
+  /** Names of the volumes a volumeDevice may use (persistentVolumeClaim or ephemeral); all of them when absent. */
+  blockVolumeNames?: ReadonlySet<string>;
 }
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
@@ -65,7 +68,9 @@ export function validateContainer(container: Record<string, unknown>, path: stri
   errors.push(...validateEnv(container.env, `${path}.env`));
   errors.push(...validateEnvFrom(container.envFrom, `${path}.envFrom`));
   errors.push(...validateVolumeMounts(container.volumeMounts, `${path}.volumeMounts`, context.volumeNames));
-  errors.push(...validateVolumeDevices(container.volumeDevices, `${path}.volumeDevices`, context.volumeNames));
+  errors.push(...validateVolumeDevices(container.volumeDevices, `${path}.volumeDevices`, context.volumeNames, context.blockVolumeNames));
+  errors.push(...validateSecurityContext(container.securityContext, `${path}.securityContext`));
+  errors.push(...validateResizePolicy(container.resizePolicy, `${path}.resizePolicy`));
   errors.push(...validateResources(container.resources, `${path}.resources`));
   if (context.kind === 'container' || nativeSidecar) {
     errors.push(...validateProbe(container.livenessProbe, `${path}.livenessProbe`, 'liveness'));
@@ -217,7 +222,7 @@ function validateVolumeMounts(mounts: unknown, path: string, volumeNames: Readon
 
 const isAbsolutePath = (value: string): boolean => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\');
 
-function validateVolumeDevices(devices: unknown, path: string, volumeNames: ReadonlySet<string>): FieldError[] {
+function validateVolumeDevices(devices: unknown, path: string, volumeNames: ReadonlySet<string>, blockVolumeNames: ReadonlySet<string> | undefined): FieldError[] {
   const errors: FieldError[] = [];
   const devicePaths = new Set<string>();
   listAt(devices, path, errors).forEach((device, index) => {
@@ -225,11 +230,35 @@ function validateVolumeDevices(devices: unknown, path: string, volumeNames: Read
     if (!isObject(device)) return void errors.push(typeInvalid(at, device, 'must be an object {name, devicePath}'));
     if (!isNonEmptyString(device.name)) errors.push(required(`${at}.name`, 'the name of the volume is required'));
     else if (!volumeNames.has(device.name)) errors.push(invalid(`${at}.name`, device.name, `no volume named "${device.name}" in spec.volumes`));
+    else if (blockVolumeNames && !blockVolumeNames.has(device.name)) {
+      errors.push(invalid(`${at}.name`, device.name, 'can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode'));
+    }
     if (!isNonEmptyString(device.devicePath)) errors.push(required(`${at}.devicePath`, 'the device path in the container is required'));
     else {
       if (devicePaths.has(device.devicePath)) errors.push(duplicate(`${at}.devicePath`, device.devicePath, 'must be unique'));
       devicePaths.add(device.devicePath);
     }
+  });
+  return errors;
+}
+
+const RESIZE_RESOURCES = ['cpu', 'memory'];
+const RESIZE_RESTART_POLICIES = ['NotRequired', 'RestartContainer'];
+
+function validateResizePolicy(policies: unknown, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  listAt(policies, path, errors).forEach((policy, index) => {
+    const at = `${path}[${index}]`;
+    if (!isObject(policy)) return void errors.push(typeInvalid(at, policy, 'must be an object {resourceName, restartPolicy}'));
+    if (!isNonEmptyString(policy.resourceName)) errors.push(required(`${at}.resourceName`, 'cpu or memory'));
+    else {
+      errors.push(...checkEnum(`${at}.resourceName`, policy.resourceName, RESIZE_RESOURCES));
+      if (seen.has(policy.resourceName)) errors.push(duplicate(`${at}.resourceName`, policy.resourceName, 'is listed twice'));
+      seen.add(policy.resourceName);
+    }
+    if (!isNonEmptyString(policy.restartPolicy)) errors.push(required(`${at}.restartPolicy`, 'NotRequired or RestartContainer'));
+    else errors.push(...checkEnum(`${at}.restartPolicy`, policy.restartPolicy, RESIZE_RESTART_POLICIES));
   });
   return errors;
 }
@@ -271,6 +300,12 @@ function validateResources(resources: unknown, path: string): FieldError[] {
       errors.push(invalid(at, raw, `must be less than or equal to ${name} limit of ${String((resources.limits as Record<string, unknown>)[name])}`));
     }
   }
+  // A claim names an entry of pod.spec.resourceClaims, which a SidecarSet cannot add (OpenKruise
+  // validates the sidecars in a pod that has none, and refuses every claim).
+  listAt(resources.claims, `${path}.claims`, errors).forEach((claim, index) => {
+    const name = isObject(claim) ? claim.name : undefined;
+    errors.push(invalid(`${path}.claims[${index}]`, name, 'must be one of the names in pod.spec.resourceClaims, which a SidecarSet cannot add'));
+  });
   const names = [...limits.keys(), ...requests.keys()];
   if (names.some(isHugePagesResource) && !names.some((n) => n === 'cpu' || n === 'memory')) {
     errors.push(forbidden(path, 'huge pages require a cpu or memory request or limit too'));

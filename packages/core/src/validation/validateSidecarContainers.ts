@@ -17,7 +17,13 @@ interface Named {
   container: Record<string, unknown>;
 }
 
-export function validateSidecarContainers(initContainers: unknown, containers: unknown, volumeNames: ReadonlySet<string>, errors: FieldError[]): void {
+export function validateSidecarContainers(
+  initContainers: unknown,
+  containers: unknown,
+  volumeNames: ReadonlySet<string>,
+  errors: FieldError[],
+  blockVolumeNames?: ReadonlySet<string>,
+): void {
   const all: Named[] = [];
   const lists: [ContainerKind, unknown, string][] = [
     ['initContainer', initContainers, 'spec.initContainers'],
@@ -27,7 +33,7 @@ export function validateSidecarContainers(initContainers: unknown, containers: u
     listAt(list, path, errors).forEach((container, index) => {
       const at = `${path}[${index}]`;
       if (!isObject(container)) return void errors.push(typeInvalid(at, container, 'a container must be an object with at least a name and an image'));
-      errors.push(...validateContainer(container, at, { kind, volumeNames }));
+      errors.push(...validateContainer(container, at, { kind, volumeNames, ...(blockVolumeNames && { blockVolumeNames }) }));
       errors.push(...validateSidecarFields(container, at, kind));
       all.push({ path: at, container });
     });

@@ -95,6 +95,39 @@ const cases: Case[] = [
   ],
   ['an unreadable quantity is rejected', (s) => (c0(s).resources = { limits: { memory: '512MB' } }), ['spec.containers[0].resources.limits[memory] Invalid']],
   ['a negative quantity is rejected', (s) => (c0(s).resources = { requests: { cpu: '-1' } }), ['spec.containers[0].resources.requests[cpu] Invalid']],
+  // Found by tools/kruise/test/differentialSidecarSets.integration.test.ts: what the API server's pod
+  // validation (and so OpenKruise, over its fake pod) refuses in a container.
+  ['a negative runAsUser is invalid', (s) => (c0(s).securityContext = { runAsUser: -1 }), ['spec.containers[0].securityContext.runAsUser Invalid']],
+  [
+    'privileged with allowPrivilegeEscalation false is invalid',
+    (s) => (c0(s).securityContext = { privileged: true, allowPrivilegeEscalation: false }),
+    ['spec.containers[0].securityContext Invalid'],
+  ],
+  [
+    'a Localhost seccomp profile needs its localhostProfile',
+    (s) => (c0(s).securityContext = { seccompProfile: { type: 'Localhost' } }),
+    ['spec.containers[0].securityContext.seccompProfile.localhostProfile Required'],
+  ],
+  ['a resource claim is invalid: a SidecarSet cannot add the pod claim', (s) => (c0(s).resources = { claims: [{ name: 'gpu' }] }), ['spec.containers[0].resources.claims[0] Invalid']],
+  ['a privileged sidecar is fine', (s) => (c0(s).securityContext = { privileged: true }), []],
+  [
+    'a resizePolicy restartPolicy must be NotRequired or RestartContainer',
+    (s) => (c0(s).resizePolicy = [{ resourceName: 'cpu', restartPolicy: 'Sometimes' as never }]),
+    ['spec.containers[0].resizePolicy[0].restartPolicy NotSupported'],
+  ],
+  [
+    'a volumeDevice must use a persistentVolumeClaim or ephemeral volume',
+    (s) => (c0(s).volumeDevices = [{ name: 'log', devicePath: '/dev/log' }]),
+    ['spec.containers[0].volumeDevices[0].name Invalid'],
+  ],
+  [
+    'a volumeDevice of a persistentVolumeClaim volume is fine',
+    (s) => {
+      s.spec.volumes!.push({ name: 'blk', persistentVolumeClaim: { claimName: 'blk' } });
+      c0(s).volumeDevices = [{ name: 'blk', devicePath: '/dev/blk' }];
+    },
+    [],
+  ],
   // OpenKruise does not default startupProbe.successThreshold and refuses the 0 it leaves.
   ['a startup probe without successThreshold is invalid', (s) => (c0(s).startupProbe = { exec: { command: ['true'] } }), ['spec.containers[0].startupProbe.successThreshold Invalid']],
   ['a startup probe with successThreshold 1 is fine', (s) => (c0(s).startupProbe = { exec: { command: ['true'] }, successThreshold: 1 }), []],

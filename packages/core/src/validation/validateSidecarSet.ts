@@ -61,7 +61,7 @@ export function validateSidecarSet(
   if (initContainers.length === 0 && containers.length === 0 && Array.isArray(spec.containers ?? []) && Array.isArray(spec.initContainers ?? [])) {
     errors.push(required('spec.containers', 'a SidecarSet needs at least one container (or initContainer) to inject'));
   }
-  validateSidecarContainers(spec.initContainers, spec.containers, volumeNames, errors);
+  validateSidecarContainers(spec.initContainers, spec.containers, volumeNames, errors, blockVolumeNamesOf(spec.volumes));
 
   listAt(spec.imagePullSecrets, 'spec.imagePullSecrets', errors).forEach((secret, index) => {
     if (!isObject(secret) || !isNonEmptyString(secret.name)) errors.push(required(`spec.imagePullSecrets[${index}].name`, 'the name of the pull Secret is required'));
@@ -100,4 +100,13 @@ function validateLegacyStrategy(strategy: unknown): FieldError[] {
   if (rolling === undefined || rolling === null) return [];
   if (!isObject(rolling)) return [typeInvalid('spec.strategy.rollingUpdate', rolling, 'must be an object; prefer spec.updateStrategy')];
   return validateIntOrPercent(rolling.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable');
+}
+
+/** The volumes a volumeDevice may name: the block-capable sources (persistentVolumeClaim, ephemeral). */
+function blockVolumeNamesOf(volumes: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const volume of Array.isArray(volumes) ? volumes : []) {
+    if (isObject(volume) && typeof volume.name === 'string' && (isObject(volume.persistentVolumeClaim) || isObject(volume.ephemeral))) names.add(volume.name);
+  }
+  return names;
 }

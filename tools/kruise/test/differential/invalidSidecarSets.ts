@@ -8,7 +8,8 @@
 // (./sidecarSetDifferences.ts). Some breakers break nothing (a control: both must admit).
 //
 // patchPodMetadata keys are always under PATCH_ANNOTATION_PREFIX (OpenKruise's whitelist allows
-// them); resourcesPolicy is left out (another engineer is implementing it).
+// them); no resourcesPolicy of their own (a generated base may carry one; the container a breaker
+// changes loses it).
 import type { SidecarContainer, SidecarSet } from '@sidecarset/api';
 import fc from 'fast-check';
 import { PATCH_ANNOTATION_PREFIX, sidecarSetArb } from './generators.js';
@@ -51,6 +52,8 @@ const plain = (name: string): SidecarContainer => ({ name, image: 'busybox:1.36'
 function container(s: SidecarSet, suffix: string): SidecarContainer {
   s.spec.containers ??= [];
   if (s.spec.containers.length === 0) s.spec.containers.push(plain(`extra-${suffix}`));
+  // The breaker or shape decides the resources: a generated resourcesPolicy (which excludes them) goes.
+  delete s.spec.containers[0]!.resourcesPolicy;
   return s.spec.containers[0]!;
 }
 
@@ -237,7 +240,81 @@ export const BREAKERS: Breaker[] = [
     apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerNameFrom: { fieldRef: { apiVersion: 'v2', fieldPath: "metadata.labels['source']" } }, envName: 'TZ' }]),
   },
 
+  { id: 'image-whitespace', name: 'an image with a leading space', apply: (s, x) => void (container(s, x).image = ' busybox:1.36') },
+  { id: 'container-name-64', name: 'a container name of 64 characters', apply: (s, x) => void (container(s, x).name = `c${x}`.padEnd(64, 'c')) },
+  {
+    id: 'mount-sub-path-absolute',
+    name: 'a volumeMount with an absolute subPath',
+    apply: (s, x) => {
+      s.spec.volumes = [...(s.spec.volumes ?? []).filter((v) => v.name !== 'scratch'), { name: 'scratch', emptyDir: {} }];
+      container(s, x).volumeMounts = [{ name: 'scratch', mountPath: '/scratch', subPath: '/abs' }];
+    },
+  },
+  {
+    id: 'mount-propagation',
+    name: 'a volumeMount with mountPropagation Sideways',
+    apply: (s, x) => {
+      s.spec.volumes = [...(s.spec.volumes ?? []).filter((v) => v.name !== 'scratch'), { name: 'scratch', emptyDir: {} }];
+      container(s, x).volumeMounts = [{ name: 'scratch', mountPath: '/scratch', mountPropagation: 'Sideways' as never }];
+    },
+  },
+  {
+    id: 'device-not-a-claim',
+    name: 'a volumeDevice of an emptyDir volume',
+    apply: (s, x) => {
+      s.spec.volumes = [...(s.spec.volumes ?? []).filter((v) => v.name !== 'scratch'), { name: 'scratch', emptyDir: {} }];
+      container(s, x).volumeDevices = [{ name: 'scratch', devicePath: '/dev/scratch' }];
+    },
+  },
+  {
+    id: 'device-claim',
+    name: 'control: a volumeDevice of a persistentVolumeClaim volume',
+    apply: (s, x) => {
+      s.spec.volumes = [...(s.spec.volumes ?? []).filter((v) => v.name !== 'blockdev'), { name: 'blockdev', persistentVolumeClaim: { claimName: 'blk' } }];
+      container(s, x).volumeDevices = [{ name: 'blockdev', devicePath: '/dev/blk' }];
+    },
+  },
+  { id: 'device-unknown', name: 'a volumeDevice of a volume the SidecarSet does not have', apply: (s, x) => void (container(s, x).volumeDevices = [{ name: 'nowhere', devicePath: '/dev/x' }]) },
+  { id: 'env-secret-no-key', name: 'an env var from a secretKeyRef without a key', apply: (s, x) => void (container(s, x).env = [{ name: 'A', valueFrom: { secretKeyRef: { name: 's' } as never } }]) },
+  { id: 'env-resource-bad', name: 'an env var from resourceFieldRef limits.gpu', apply: (s, x) => void (container(s, x).env = [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.gpu' } } }]) },
+  { id: 'env-dup', name: 'control: one env var name twice (the Pod API allows it)', apply: (s, x) => void (container(s, x).env = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]) },
+  {
+    id: 'privileged-no-escalation',
+    name: 'privileged with allowPrivilegeEscalation false',
+    apply: (s, x) => void (container(s, x).securityContext = { privileged: true, allowPrivilegeEscalation: false }),
+  },
+  { id: 'privileged', name: 'control: a privileged sidecar', apply: (s, x) => void (container(s, x).securityContext = { privileged: true }) },
+  { id: 'seccomp-localhost', name: 'a Localhost seccomp profile without localhostProfile', apply: (s, x) => void (container(s, x).securityContext = { seccompProfile: { type: 'Localhost' } }) },
+  { id: 'port-dup', name: 'control: one containerPort twice, once named', apply: (s, x) => void (container(s, x).ports = [{ containerPort: 80 }, { name: 'http', containerPort: 80 }]) },
+  { id: 'resources-claims', name: 'resources.claims naming a claim the pod does not have', apply: (s, x) => void (container(s, x).resources = { claims: [{ name: 'gpu' }] }) },
+  { id: 'run-as-user-negative', name: 'securityContext.runAsUser -1', apply: (s, x) => void (container(s, x).securityContext = { runAsUser: -1 }) },
+  { id: 'probe-grace-zero', name: 'a livenessProbe with terminationGracePeriodSeconds 0', apply: (s, x) => void (container(s, x).livenessProbe = { exec: { command: ['true'] }, terminationGracePeriodSeconds: 0 }) },
+  { id: 'probe-two-handlers', name: 'a livenessProbe with exec and tcpSocket', apply: (s, x) => void (container(s, x).livenessProbe = { exec: { command: ['true'] }, tcpSocket: { port: 80 } }) },
+  { id: 'lifecycle-no-handler', name: 'a preStop without a handler', apply: (s, x) => void (container(s, x).lifecycle = { preStop: {} }) },
+  { id: 'readiness-success-3', name: 'control: a readinessProbe with successThreshold 3', apply: (s, x) => void (container(s, x).readinessProbe = { exec: { command: ['true'] }, successThreshold: 3 }) },
+  {
+    id: 'host-port-twice',
+    name: 'two sidecars claiming one hostPort',
+    apply: (s, x) => {
+      container(s, x).ports = [{ containerPort: 80, hostPort: 8080 }];
+      s.spec.containers!.push({ ...plain(`second-${x}`), ports: [{ containerPort: 81, hostPort: 8080 }] });
+    },
+  },
+  { id: 'resize-policy', name: 'a resizePolicy with restartPolicy Sometimes', apply: (s, x) => void (container(s, x).resizePolicy = [{ resourceName: 'cpu', restartPolicy: 'Sometimes' as never }]) },
+  {
+    id: 'transfer-both-sources',
+    name: 'transferEnv with sourceContainerName and sourceContainerNameFrom',
+    differs: 'transfer-env-unclear',
+    apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerName: 'app', sourceContainerNameFrom: { fieldRef: { fieldPath: "metadata.labels['source']" } }, envName: 'TZ' }]),
+  },
+  { id: 'transfer-bad-env-name', name: 'transferEnv of a variable named A=B', differs: 'transfer-env-unclear', apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerName: 'app', envName: 'A=B' }]) },
+  { id: 'transfer-bad-source-name', name: 'transferEnv from a container named Bad_Name', differs: 'transfer-env-unclear', apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerName: 'Bad_Name', envName: 'TZ' }]) },
+
   // spec.volumes
+  { id: 'volume-name-64', name: 'a volume name of 64 characters', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'v'.repeat(64), emptyDir: {} }]) },
+  { id: 'volume-size-negative', name: 'an emptyDir sizeLimit of -1Gi', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'neg', emptyDir: { sizeLimit: '-1Gi' } }]) },
+  { id: 'volume-items-dotdot', name: 'a configMap item path with ..', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'cmi', configMap: { name: 'c', items: [{ key: 'k', path: '../k' }] } }]) },
+  { id: 'volume-cross-namespace', name: 'control: a configMap volume named <namespace>/<name> (issue 10)', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'xns', configMap: { name: 'kube-system/filebeat-config' } }]) },
   { id: 'volume-dup', name: 'two volumes of one name', apply: (s) => void (s.spec.volumes = [{ name: 'twice', emptyDir: {} }, { name: 'twice', emptyDir: { medium: 'Memory' } }]) },
   { id: 'volume-two-sources', name: 'a volume with emptyDir and hostPath', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'both', emptyDir: {}, hostPath: { path: '/tmp' } }]) },
   { id: 'volume-no-source', name: 'control: a volume without a source (defaulted to emptyDir)', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'bare' }]) },
@@ -360,6 +437,16 @@ export const BREAKERS: Breaker[] = [
   },
 
   // spec.injectionStrategy
+  {
+    id: 'revision-own-custom-version',
+    name: "a customVersion pin equal to the SidecarSet's own custom-version label, no revision recorded",
+    differs: 'pin-own-custom-version',
+    apply: (s) => {
+      s.metadata!.labels = { 'apps.kruise.io/sidecarset-custom-version': 'v1' };
+      s.spec.injectionStrategy = { revision: { customVersion: 'v1', policy: 'Always' } };
+    },
+  },
+  { id: 'revision-custom-version-missing', name: 'a customVersion pin no revision carries', apply: (s) => void (s.spec.injectionStrategy = { revision: { customVersion: 'nope' } }) },
   { id: 'revision-empty', name: 'injectionStrategy.revision without revisionName or customVersion', apply: (s) => void (s.spec.injectionStrategy = { revision: { policy: 'Always' } }) },
   { id: 'revision-missing', name: 'a revisionName that names no ControllerRevision', apply: (s) => void (s.spec.injectionStrategy = { revision: { revisionName: 'no-such-revision' } }) },
   { id: 'revision-policy', name: 'revision policy Sometimes', apply: (s) => void (s.spec.injectionStrategy = { revision: { revisionName: 'no-such-revision', policy: 'Sometimes' as never } }) },
@@ -384,11 +471,15 @@ export const BREAKERS: Breaker[] = [
     differs: 'merge-patch-json-not-json',
     apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-m`]: 'not json' }, 'MergePatchJson'),
   },
+  { id: 'patch-not-whitelisted', name: 'an annotation key the whitelist does not allow', apply: (s) => void patch(s, { 'other.example/key': 'x' }, 'Retain') },
+  { id: 'patch-value-not-string', name: 'an annotation value that is a number', apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-num`]: 5 as never }, 'Retain') },
   { id: 'patch-no-policy', name: 'control: a patch without patchPolicy (Retain by default)', apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-n`]: 'x' }) },
 
   // The rest of the spec
   { id: 'revision-history-negative', name: 'revisionHistoryLimit -1', differs: 'revision-history-negative', apply: (s) => void (s.spec.revisionHistoryLimit = -1) },
   { id: 'pull-secret-unnamed', name: 'an imagePullSecrets entry without a name', differs: 'pull-secret-unnamed', apply: (s) => void (s.spec.imagePullSecrets = [{}]) },
+  { id: 'selector-label-too-long', name: 'a matchLabels value of 64 characters', apply: (s) => void (s.spec.selector = { matchLabels: { app: 'w'.repeat(64) } }) },
+  { id: 'unknown-field', name: 'control: a field neither CRD knows (spec.extra)', apply: (s) => void ((s.spec as Record<string, unknown>).extra = 'x') },
   { id: 'no-containers', name: 'no containers and no initContainers', apply: (s) => void ((s.spec.containers = []), delete s.spec.initContainers) },
   { id: 'spec-missing', name: 'no spec', apply: (s) => void delete (s as { spec?: unknown }).spec },
 ];

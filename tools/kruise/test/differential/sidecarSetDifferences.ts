@@ -188,6 +188,16 @@ export const ADMISSION_DIFFERENCES = {
     reason:
       "A native sidecar (an initContainer with restartPolicy: Always) in a SidecarSet with updateStrategy RollingUpdate (the default): OpenKruise refuses it ('The initContainer in-place upgrade is not currently supported'); ours upgrades native sidecars in place (docs/DESIGN.md, Beyond OpenKruise), so it admits them.",
   },
+  'pin-own-custom-version': {
+    openkruise: 'refuses',
+    reason:
+      "injectionStrategy.revision.customVersion equal to the SidecarSet's own apps.kruise.io/sidecarset-custom-version label before any revision is recorded (at create): OpenKruise looks for a ControllerRevision and finds none; ours admits it (docs/differences-from-openkruise.md, the revision pin row: the SidecarSet's own version needs no recorded revision), so the same YAML does not depend on whether the controller has run yet.",
+  },
+  'transfer-env-unclear': {
+    openkruise: 'admits',
+    reason:
+      'A transferEnv entry with both sourceContainerName and sourceContainerNameFrom (one of them is silently ignored), or naming a source container or variable that cannot exist (Bad_Name, A=B): OpenKruise does not check these names; ours refuses them, naming the field.',
+  },
 } as const satisfies Record<string, AdmissionDifference>;
 
 export type AdmissionDifferenceId = keyof typeof ADMISSION_DIFFERENCES;

@@ -108,4 +108,50 @@ export const SIDECARSET_REGRESSION_CASES: SidecarSetRegressionCase[] = [
     sidecarSet: sidecarSet('rg-startup-probe', { containers: [{ name: 'proxy-rgs7', image: 'nginx:1.25', startupProbe: { tcpSocket: { port: 80 } } }] }),
     admitted: false,
   },
+  {
+    // Bug, fixed: our CRD's container schema (from the Kubernetes OpenAPI document) keyed env by name
+    // and ports by containerPort and protocol (x-kubernetes-list-type: map), so the API server refused
+    // two env vars of one name, which the Pod API and OpenKruise allow; tools/codegen now writes such
+    // lists atomic.
+    kind: 'admission',
+    id: 'rg-env-twice',
+    name: 'one env var name twice and one containerPort twice are admitted by both',
+    sidecarSet: sidecarSet('rg-env-twice', {
+      containers: [{ name: 'proxy-rgs8', image: 'nginx:1.25', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }], ports: [{ containerPort: 80 }, { name: 'http', containerPort: 80 }] }],
+    }),
+    admitted: true,
+  },
+  {
+    // Bug, fixed: the securityContext was not checked; the Pod API (so OpenKruise) refuses a
+    // negative runAsUser, and allowPrivilegeEscalation: false with privileged: true.
+    kind: 'admission',
+    id: 'rg-security-context',
+    name: 'a sidecar with runAsUser -1 and privileged without privilege escalation is refused by both',
+    sidecarSet: sidecarSet('rg-security-context', {
+      containers: [{ name: 'proxy-rgs9', image: 'nginx:1.25', securityContext: { runAsUser: -1, privileged: true, allowPrivilegeEscalation: false } }],
+    }),
+    admitted: false,
+  },
+  {
+    // Bug, fixed: a volumeDevice must name a persistentVolumeClaim or ephemeral volume (block mode).
+    kind: 'admission',
+    id: 'rg-device-empty-dir',
+    name: 'a volumeDevice of an emptyDir volume is refused by both',
+    sidecarSet: sidecarSet('rg-device-empty-dir', {
+      containers: [{ name: 'proxy-rgs10', image: 'nginx:1.25', volumeDevices: [{ name: 'scratch', devicePath: '/dev/scratch' }] }],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+    }),
+    admitted: false,
+  },
+  {
+    // Bug, fixed: resizePolicy values and resources.claims (which must name a pod resourceClaim, which
+    // a SidecarSet cannot add) were not checked.
+    kind: 'admission',
+    id: 'rg-resize-claims',
+    name: 'a resizePolicy restartPolicy Sometimes and a resource claim are refused by both',
+    sidecarSet: sidecarSet('rg-resize-claims', {
+      containers: [{ name: 'proxy-rgs11', image: 'nginx:1.25', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'Sometimes' as never }], resources: { claims: [{ name: 'gpu' }] } }],
+    }),
+    admitted: false,
+  },
 ];

@@ -3,7 +3,8 @@
 // only, where what OpenKruise stores depends on its defaults and on its webhook re-encoding the Go
 // struct (empty lists, false flags, quantities, volume sources, probes, the custom-version label,
 // strategies). Each must be admitted by both sides and stored equal (./sidecarSetDifferences.ts).
-// No resourcesPolicy; patchPodMetadata keys under PATCH_ANNOTATION_PREFIX only.
+// No resourcesPolicy of their own (a generated base may carry one; the container a shape changes
+// loses it); patchPodMetadata keys under PATCH_ANNOTATION_PREFIX only.
 import type { SidecarContainer, SidecarSet } from '@sidecarset/api';
 import { PATCH_ANNOTATION_PREFIX } from './generators.js';
 
@@ -17,6 +18,8 @@ export interface Shape {
 function container(s: SidecarSet, suffix: string): SidecarContainer {
   s.spec.containers ??= [];
   if (s.spec.containers.length === 0) s.spec.containers.push({ name: `extra-${suffix}`, image: 'busybox:1.36' } as SidecarContainer);
+  // The breaker or shape decides the resources: a generated resourcesPolicy (which excludes them) goes.
+  delete s.spec.containers[0]!.resourcesPolicy;
   return s.spec.containers[0]!;
 }
 
