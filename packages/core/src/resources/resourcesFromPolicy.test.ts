@@ -44,6 +44,14 @@ describe('resourcesFromPolicy: which containers are targets', () => {
     });
   });
 
+  it('a regex whose program is larger than the bound is refused before it is matched against any name', () => {
+    const input = pod([container('app', both('1', '1Gi'))]);
+    expect(resourcesFromPolicy(policy('sum', IDENTITY, '(ab|cd){1000}'), input, NO_SIDECARS)).toMatchObject({
+      ok: false,
+      error: { path: 'targetContainersNameRegex', reason: expect.stringMatching(/^compiles to \d+ instructions; at most 4096/) },
+    });
+  });
+
   it('the regex is RE2, as Go reads it (named groups in Go syntax; no backtracking constructs)', () => {
     const input = pod([container('app', both('1', '1Gi'))]);
     expect(resourcesFromPolicy(policy('sum', IDENTITY, '(?P<name>app)'), input, NO_SIDECARS).ok).toBe(true);

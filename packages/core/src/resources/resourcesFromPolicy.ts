@@ -24,6 +24,8 @@ const RESOURCE_NAMES: readonly ResourceName[] = ['cpu', 'memory'];
 
 /** The longest targetContainersNameRegex compiled (validateResourcesPolicy refuses longer ones). */
 export const TARGET_REGEX_MAX_LENGTH = 1024;
+/** Instructions of the compiled regex: matching one name costs up to (its length + 1) x this. */
+export const TARGET_REGEX_MAX_PROGRAM = 4096;
 /** Container names longer than a DNS label make the pod invalid; they are never matched (bounded matching). */
 const CONTAINER_NAME_MAX_LENGTH = 63;
 
@@ -40,11 +42,17 @@ type Compiled = { ok: true; regex: RE2JS } | { ok: false; reason: string };
 export const compileTargetRegex = memoizeByString((pattern: string | undefined): Compiled => {
   const text = pattern ?? '';
   if (text.length > TARGET_REGEX_MAX_LENGTH) return { ok: false, reason: `is longer than ${TARGET_REGEX_MAX_LENGTH} characters (a deliberate bound)` };
+  let regex: RE2JS;
   try {
-    return { ok: true, regex: RE2JS.compile(text) };
+    regex = RE2JS.compile(text);
   } catch (error) {
     return { ok: false, reason: `invalid regex pattern: ${(error as Error).message}` };
   }
+  const size = regex.programSize();
+  if (size > TARGET_REGEX_MAX_PROGRAM) {
+    return { ok: false, reason: `compiles to ${size} instructions; at most ${TARGET_REGEX_MAX_PROGRAM} (a deliberate bound: write fewer or smaller repetitions)` };
+  }
+  return { ok: true, regex };
 }, 64);
 
 /** The containers the policy sizes the sidecar from, in OpenKruise's order. */
