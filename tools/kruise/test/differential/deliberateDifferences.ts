@@ -141,8 +141,9 @@ function ownFirstThenByName<T>(items: T[], nameOf: (item: T) => string, own: Set
 // Known, being fixed (issue 9, item 5; packages/core)
 // ---------------------------------------------------------------------------------------------
 // Issue 9's list, as far as this suite meets it: IS_INJECTED appended even when the sidecar sets it
-// was fixed in a4f91c3 (now a regression case, no normalisation); Partial draws, resourcesPolicy and
-// the patchPodMetadata whitelist are not generated here (see the suite's header). Empty now.
+// was fixed in a4f91c3 (now a regression case, no normalisation); resourcesPolicy is generated and
+// computed alike on both sides (no normalisation; regression cases resources-policy-*); Partial
+// draws and the patchPodMetadata whitelist are not generated here (see the suite's header). Empty now.
 const KNOWN_BEING_FIXED: Normalisation[] = [];
 
 // ---------------------------------------------------------------------------------------------
