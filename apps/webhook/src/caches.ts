@@ -1,5 +1,6 @@
-// What admission decisions read: SidecarSets, Namespace labels, SidecarSet ControllerRevisions and
-// the patchPodMetadata whitelist, all kept by watches (never listed per request). Ready once every
+// What admission decisions read: SidecarSets, Namespace labels, SidecarSet ControllerRevisions,
+// SidecarSetResourceBindings (all namespaces) and the patchPodMetadata whitelist, all kept by
+// watches (never listed per request). Ready once every
 // cache has loaded, or for the whitelist's ConfigMap once its first read has failed: it only decides
 // SidecarSets that patch pod annotations, so while it is not loaded (or cannot be read) those are
 // refused, saying why, and pods and every other SidecarSet are admitted as usual.
@@ -13,6 +14,7 @@ import {
   type Informer,
   type InformerOptions,
   type SidecarSet,
+  type SidecarSetResourceBinding,
 } from '@sidecarset/api';
 import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
@@ -25,6 +27,8 @@ export interface WebhookCaches {
   /** Reads a namespace the watch has not delivered yet from the API server. */
   lookupNamespaceLabels(namespace: string): Promise<NamespaceLookupResult>;
   revisions(): ControllerRevision[];
+  /** SidecarSetResourceBindings of every namespace: which SidecarSet may mount which ConfigMap or Secret of another namespace. */
+  bindings(): SidecarSetResourceBinding[];
   /** The patchPodMetadata whitelist of OpenKruise's kruise-configuration ConfigMap, as last seen. */
   patchMetadataWhitelist(): PatchMetadataWhitelist;
 }
@@ -52,7 +56,8 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
   const namespaces = namespaceInformer(kubeConfig, options);
   // Only SidecarSet revisions: the controller labels them with the SidecarSet's name.
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);
-  const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions] as never;
+  const bindings = pathInformer<SidecarSetResourceBinding>(kubeConfig, '/apis/sidecarset.alibabacloud.com/v1alpha1/sidecarsetresourcebindings', {}, options) as Informer<SidecarSetResourceBinding>;
+  const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions, bindings] as never;
   const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
   const whitelist = whitelistCache(kubeConfig, revisionNamespace, whitelistSettings, options);
   return {
@@ -61,6 +66,7 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
     namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
     lookupNamespaceLabels: lookup,
     revisions: () => revisions.list(),
+    bindings: () => bindings.list(),
     patchMetadataWhitelist: whitelist.current,
     async start() {
       all.forEach((i) => i.start());
@@ -117,6 +123,7 @@ export function staticCaches(contents: {
   sidecarSets?: SidecarSet[];
   namespaces?: Record<string, Record<string, string>>;
   revisions?: ControllerRevision[];
+  bindings?: SidecarSetResourceBinding[];
   /** Default: no whitelist ConfigMap. */
   patchMetadataWhitelist?: PatchMetadataWhitelist;
 }): WebhookCaches {
@@ -127,6 +134,7 @@ export function staticCaches(contents: {
     namespaceLabels: (name) => contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name },
     lookupNamespaceLabels: (name) => Promise.resolve({ ok: true, labels: contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name } }),
     revisions: () => contents.revisions ?? [],
+    bindings: () => contents.bindings ?? [],
     patchMetadataWhitelist: () => whitelist,
   };
 }

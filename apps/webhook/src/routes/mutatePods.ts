@@ -58,6 +58,7 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
       revisions: deps.caches.revisions(),
       now: now().toISOString(),
       draw: random,
+      bindings: deps.caches.bindings(),
     });
     const podName = pod.metadata?.name || `${pod.metadata?.generateName ?? ''}*`;
     const log = { pod: podName, injected: result.injected, skipped: result.skipped.map((s) => `${s.sidecarSet}: ${s.code}`) };

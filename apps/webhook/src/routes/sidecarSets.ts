@@ -1,9 +1,10 @@
 // POST /mutate-sidecarsets applies defaults and the hash annotations; POST /validate-sidecarsets
 // rejects an invalid SidecarSet, one that conflicts with another SidecarSet, or one patching pod
 // annotations the patchPodMetadata whitelist does not allow it (on CREATE and every UPDATE, as
-// OpenKruise), before it is stored.
+// OpenKruise), before it is stored. One naming another namespace's ConfigMap or Secret that no
+// SidecarSetResourceBinding authorises yet is admitted with a warning saying which binding it lacks.
 import type { SidecarSet } from '@sidecarset/api';
-import { admitSidecarSet, jsonPatch, validatePatchMetadataWhitelist, validateSidecarSet } from '@sidecarset/core';
+import { admitSidecarSet, jsonPatch, unauthorisedSourceWarnings, validatePatchMetadataWhitelist, validateSidecarSet } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 import { allow, allowWithPatch, denyInvalid } from '../admission/admissionReview.js';
 import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
@@ -33,6 +34,7 @@ export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps)
     const errors = [...validateSidecarSet(next, previous, others, deps.caches.revisions()), ...validatePatchMetadataWhitelist(next, deps.caches.patchMetadataWhitelist())];
     const log = { sidecarSet: name, errors: errors.length };
     if (errors.length) return { response: denyInvalid(request.uid, { group: 'apps.kruise.io', kind: 'SidecarSet', name: name ?? '' }, errors), log };
-    return { response: allow(request.uid), log };
+    const warnings = unauthorisedSourceWarnings(next, deps.caches.bindings());
+    return { response: allow(request.uid, warnings), log: warnings.length ? { ...log, unauthorisedSources: warnings.length } : log };
   });
 }

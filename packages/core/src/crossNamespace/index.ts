@@ -17,3 +17,4 @@ export { authorisingBindings, bindingAuthorises, missingBindingMessage } from '.
 export { validateSourceRef } from './validateSourceRef.js';
 export { mirrorInjectedVolumes, mirrorRecorded, type VolumeOrigin, type MirrorStepContext, type MirrorStepResult, type MirrorError } from './mirrorInjectedVolumes.js';
 export { markPodMirrors } from './markPodMirrors.js';
+export { unauthorisedSourceWarnings, MAX_SOURCE_WARNINGS } from './unauthorisedSourceWarnings.js';
