@@ -4,6 +4,7 @@
 // cache has loaded, or for the whitelist's ConfigMap once its first read has failed: it only decides
 // SidecarSets that patch pod annotations, so while it is not loaded (or cannot be read) those are
 // refused, saying why, and pods and every other SidecarSet are admitted as usual.
+// CSIDriver names (csiDrivers.ts) decide whether a stdlog volume is rewritten.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   controllerRevisionInformer,
@@ -18,6 +19,7 @@ import {
 } from '@sidecarset/api';
 import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
+import { csiDriverCache } from './csiDrivers.js';
 
 export interface WebhookCaches {
   ready(): boolean;
@@ -27,6 +29,8 @@ export interface WebhookCaches {
   /** Reads a namespace the watch has not delivered yet from the API server. */
   lookupNamespaceLabels(namespace: string): Promise<NamespaceLookupResult>;
   revisions(): ControllerRevision[];
+  /** Names of the cluster's CSIDrivers: a stdlog volume whose driver is missing is rewritten (core stdlog/). */
+  csiDrivers(): ReadonlySet<string>;
   /** SidecarSetResourceBindings of every namespace: which SidecarSet may mount which ConfigMap or Secret of another namespace. */
   bindings(): SidecarSetResourceBinding[];
   /** The patchPodMetadata whitelist of OpenKruise's kruise-configuration ConfigMap, as last seen. */
@@ -58,6 +62,8 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);
   const bindings = pathInformer<SidecarSetResourceBinding>(kubeConfig, '/apis/sidecarset.alibabacloud.com/v1alpha1/sidecarsetresourcebindings', {}, options) as Informer<SidecarSetResourceBinding>;
   const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions, bindings] as never;
+  const csiDrivers = csiDriverCache(kubeConfig, options);
+  all.push(csiDrivers.informer as never);
   const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
   const whitelist = whitelistCache(kubeConfig, revisionNamespace, whitelistSettings, options);
   return {
@@ -66,6 +72,7 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
     namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
     lookupNamespaceLabels: lookup,
     revisions: () => revisions.list(),
+    csiDrivers: csiDrivers.names,
     bindings: () => bindings.list(),
     patchMetadataWhitelist: whitelist.current,
     async start() {
@@ -123,6 +130,8 @@ export function staticCaches(contents: {
   sidecarSets?: SidecarSet[];
   namespaces?: Record<string, Record<string, string>>;
   revisions?: ControllerRevision[];
+  /** Default: none. */
+  csiDrivers?: string[];
   bindings?: SidecarSetResourceBinding[];
   /** Default: no whitelist ConfigMap. */
   patchMetadataWhitelist?: PatchMetadataWhitelist;
@@ -134,6 +143,7 @@ export function staticCaches(contents: {
     namespaceLabels: (name) => contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name },
     lookupNamespaceLabels: (name) => Promise.resolve({ ok: true, labels: contents.namespaces?.[name] ?? { 'kubernetes.io/metadata.name': name } }),
     revisions: () => contents.revisions ?? [],
+    csiDrivers: () => new Set(contents.csiDrivers ?? []),
     bindings: () => contents.bindings ?? [],
     patchMetadataWhitelist: () => whitelist,
   };

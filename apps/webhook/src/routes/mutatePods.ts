@@ -1,6 +1,6 @@
 // POST /mutate-pods: injects the matching SidecarSets into a pod being created.
 import type { Pod } from '@sidecarset/api';
-import { injectPod, type InjectionError } from '@sidecarset/core';
+import { injectPod, mayRewriteStdlog, type InjectionError } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 import { allow, allowWithPatch, deny, denyInvalid } from '../admission/admissionReview.js';
 import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
@@ -19,17 +19,18 @@ export interface MutatePodsDeps extends AdmissionRouteDeps {
 type LabelsOutcome = { ok: true; labels: Record<string, string> } | { ok: false; message: string };
 
 /**
- * The labels namespaceSelectors are matched against. A namespace the watch has not delivered yet is
- * looked up (only when some SidecarSet has a namespaceSelector), never guessed.
+ * The labels namespaceSelectors are matched against, and whose Pod Security level decides a stdlog
+ * volume's rewrite. A namespace the watch has not delivered yet is looked up (only when some SidecarSet
+ * has a namespaceSelector or a stdlog volume to rewrite), never guessed.
  */
-async function namespaceLabelsFor(caches: WebhookCaches, namespace: string): Promise<LabelsOutcome> {
+async function namespaceLabelsFor(caches: WebhookCaches, namespace: string, csiDrivers: ReadonlySet<string>): Promise<LabelsOutcome> {
   const cached = caches.namespaceLabels(namespace);
   if (cached) return { ok: true, labels: cached };
   const nameOnly = { 'kubernetes.io/metadata.name': namespace };
-  if (!caches.sidecarSets().some((s) => s.spec?.namespaceSelector)) return { ok: true, labels: nameOnly };
+  if (!caches.sidecarSets().some((s) => s.spec?.namespaceSelector || mayRewriteStdlog(s.spec, csiDrivers))) return { ok: true, labels: nameOnly };
   const found = await caches.lookupNamespaceLabels(namespace);
   if (found.ok) return found;
-  return { ok: false, message: `sidecarset webhook cannot read the labels of namespace "${namespace.slice(0, 63)}" (${found.reason}), which a SidecarSet's namespaceSelector needs; retry shortly` };
+  return { ok: false, message: `sidecarset webhook cannot read the labels of namespace "${namespace.slice(0, 63)}" (${found.reason}), which a SidecarSet's namespaceSelector or stdlog volume needs; retry shortly` };
 }
 
 /** SidecarSet-side problems name the SidecarSet; the pod is not at fault, so they are not "Pod is invalid". */
@@ -50,7 +51,8 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
     const pod = request.object as Pod;
     // The request's namespace is the API server's; the pod's own field is what its author wrote.
     const namespace = request.namespace || pod.metadata?.namespace || 'default';
-    const labels = await namespaceLabelsFor(deps.caches, namespace);
+    const csiDrivers = deps.caches.csiDrivers();
+    const labels = await namespaceLabelsFor(deps.caches, namespace, csiDrivers);
     if (!labels.ok) return { response: deny(request.uid, labels.message, 503, 'ServiceUnavailable') };
     const result = injectPod(pod, deps.caches.sidecarSets(), {
       namespace,
@@ -58,6 +60,7 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
       revisions: deps.caches.revisions(),
       now: now().toISOString(),
       draw: random,
+      csiDrivers,
       bindings: deps.caches.bindings(),
     });
     const podName = pod.metadata?.name || `${pod.metadata?.generateName ?? ''}*`;
