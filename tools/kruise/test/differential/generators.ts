@@ -238,8 +238,8 @@ export function worldSidecarSetsArb(index: number): fc.Arbitrary<SidecarSet[]> {
 }
 
 /** Pod container quantities, in increasing order: some spelt as the API server keeps them ("+1", "0.5" it rewrites to 500m). */
-const POD_CPU = ['100m', '250m', '0.5', '1', '+1', '1500m', '2'] as const;
-const POD_MEMORY = ['64Mi', '128Mi', '500M', '512Mi', '1Gi', '1.5Gi', '2Gi'] as const;
+const POD_CPU = ['1n', '100m', '250m', '0.5', '1', '+1', '1500m', '2'] as const;
+const POD_MEMORY = ['64Mi', '128Mi', '500M', '512Mi', '1e9', '1Gi', '1.5Gi', '2Gi'] as const;
 
 /** A pod container's resources: none, limits (requests default to them), requests, or both with requests at or below the limits. */
 function podResources(r: { shape: string; cpu: number; memory: number; lower: number }): Container['resources'] | undefined {
