@@ -10,7 +10,8 @@
 // - Broken SidecarSets (./differential/invalidSidecarSets.ts: a valid one with one thing broken) are
 //   dry-run created on both: each must be admitted by both or refused by both, unless its breaker
 //   names a listed deliberate difference, which must then happen as listed. Messages may differ.
-// - Updates of fields OpenKruise makes immutable must be refused by both.
+// - Updates OpenKruise refuses (fields it makes immutable, a conflict with another SidecarSet) must
+//   be refused by both.
 // DIFF_SIDECARSETS (default 60) and DIFF_PER_BREAKER (default 3) change the case counts.
 import { requestJson, type SidecarSet } from '@sidecarset/api';
 import fc from 'fast-check';
@@ -121,7 +122,7 @@ async function runValid(label: string, input: SidecarSet, changes: readonly Upda
         differences.push(`update ${change.id}: ${x.ok ? 'OpenKruise admitted' : `OpenKruise refused (${x.message})`}, ${y.ok ? 'ours admitted' : `ours refused (${y.message})`}`);
         continue;
       }
-      if (change.immutable && x.ok) differences.push(`update ${change.id}: both admitted a change OpenKruise makes immutable`);
+      if (change.refused && x.ok) differences.push(`update ${change.id}: both admitted a change OpenKruise refuses (immutable field or conflict)`);
       if (!x.ok) continue;
       const [t, m] = await Promise.all([getSidecarSet(kruise, name), getSidecarSet(ours, name)]);
       const intended = structuredClone(input);
@@ -183,9 +184,12 @@ function verdictMismatch(verdicts: Verdicts, differs: keyof typeof ADMISSION_DIF
   return `listed difference "${differs}" (OpenKruise ${ADMISSION_DIFFERENCES[differs].openkruise}, ours the other) did not happen: OpenKruise ${say(a)}; ours ${say(b)}`;
 }
 
-/** Creates CONFLICT_OTHER on both sides and waits until both webhooks have it cached. */
-async function withConflictOther<T>(run: () => Promise<T>): Promise<T> {
-  const sentinel = sentinelOf('conflicts');
+/**
+ * Creates CONFLICT_OTHER on both sides, waits until both webhooks have it cached (a sentinel of its
+ * own per `id`: one created after it is cached only once it is), runs, and deletes both again.
+ */
+async function withConflictOther<T>(id: string, run: () => Promise<T>): Promise<T> {
+  const sentinel = sentinelOf(`conflicts-${id}`);
   for (const side of [kruise, ours]) {
     for (const s of [CONFLICT_OTHER, sentinel]) {
       const created = await side.createSidecarSet(s);
@@ -193,7 +197,7 @@ async function withConflictOther<T>(run: () => Promise<T>): Promise<T> {
     }
   }
   try {
-    await Promise.all([waitForSentinel(kruise, 'conflicts'), waitForSentinel(ours, 'conflicts')]);
+    await Promise.all([waitForSentinel(kruise, `conflicts-${id}`), waitForSentinel(ours, `conflicts-${id}`)]);
     return await run();
   } finally {
     for (const side of [kruise, ours]) for (const s of [CONFLICT_OTHER, sentinel]) await side.deleteSidecarSet(s.metadata!.name!);
@@ -208,7 +212,7 @@ describe('the same SidecarSets through OpenKruise v1.9.0 and our webhook: the sa
       const cases = Array.from({ length: VALID_COUNT }, (_, i) => {
         const [s] = fc.sample(sidecarSetArb(`valid-${seed % 1000}-${i}`, `v${i}`), { seed: seed + i, numRuns: 1 });
         // The image first, then one of the other mutable changes.
-        const others = UPDATE_CHANGES.filter((c) => !c.immutable && c.id !== 'image');
+        const others = UPDATE_CHANGES.filter((c) => !c.refused && c.id !== 'image');
         return { s: s!, changes: [UPDATE_CHANGES.find((c) => c.id === 'image')!, others[i % others.length]!] };
       });
       await inParallel(cases, async ({ s, changes }, i) => void (await runValid(s.metadata!.name!, s, changes, `v${i}`, tally)));
@@ -240,7 +244,7 @@ describe('the same SidecarSets through OpenKruise v1.9.0 and our webhook: the sa
       const started = Date.now();
       const cases = brokenSidecarSets(`inv${seed % 1000}`, PER_BREAKER, seed);
       const results: (BrokenCase & Verdicts & { why: string })[] = [];
-      await withConflictOther(() =>
+      await withConflictOther(`broken-${seed}`, () =>
         inParallel(cases, async (c) => {
           const [a, b] = await Promise.all([dryRunCreate(kruise, c.sidecarSet), dryRunCreate(ours, c.sidecarSet)]);
           results.push({ ...c, openkruise: a, ours: b, why: verdictMismatch({ openkruise: a, ours: b }, c.breaker.differs) });
@@ -268,20 +272,20 @@ describe('the same SidecarSets through OpenKruise v1.9.0 and our webhook: the sa
       expect(mismatches.map((m) => `${m.breaker.id}: ${m.why}`), text).toEqual([]);
     }, 600_000);
 
-    it('updates of fields OpenKruise makes immutable are refused by both', async () => {
+    it('updates OpenKruise refuses (immutable fields, conflicts with another SidecarSet) are refused by both', async () => {
       const tally = newTally();
-      const immutable = UPDATE_CHANGES.filter((c) => c.immutable);
-      const cases = immutable.flatMap((change, k) =>
+      const refusedChanges = UPDATE_CHANGES.filter((c) => c.refused);
+      const cases = refusedChanges.flatMap((change, k) =>
         Array.from({ length: 4 }, (_, j) => {
           const i = k * 4 + j;
-          const [s] = fc.sample(sidecarSetArb(`immutable-${seed % 1000}-${i}`, `m${i}`), { seed: seed + 7 * i, numRuns: 1 });
+          const [s] = fc.sample(sidecarSetArb(`refused-${seed % 1000}-${i}`, `m${i}`), { seed: seed + 7 * i, numRuns: 1 });
           return { s: s!, change, i };
         }),
       );
-      await inParallel(cases, async ({ s, change, i }) => void (await runValid(`${s.metadata!.name!} (${change.id})`, s, [change], `m${i}`, tally)));
-      console.log(report(`immutable updates, seed ${seed}`, tally, seed));
+      await withConflictOther(`updates-${seed}`, () => inParallel(cases, async ({ s, change, i }) => void (await runValid(`${s.metadata!.name!} (${change.id})`, s, [change], `m${i}`, tally))));
+      console.log(report(`refused updates, seed ${seed}`, tally, seed));
       expect(tally.updates).toBe(cases.length);
-      expect(tally.mismatches.map((m) => `${m.label}: ${m.differences.join('\n')}`), report('immutable updates', tally, seed)).toEqual([]);
+      expect(tally.mismatches.map((m) => `${m.label}: ${m.differences.join('\n')}`), report('refused updates', tally, seed)).toEqual([]);
     }, 600_000);
   });
 

@@ -505,8 +505,8 @@ export function brokenSidecarSets(prefix: string, perBreaker: number, seed: numb
 export interface UpdateChange {
   id: string;
   name: string;
-  /** Whether the change touches a field OpenKruise makes immutable (then both must refuse it). */
-  immutable: boolean;
+  /** Whether both must refuse the change: it touches a field OpenKruise makes immutable, or conflicts with CONFLICT_OTHER. */
+  refused: boolean;
   /** Whether the change alters the sidecar image only (hash changes, hash-without-image does not). */
   imageOnly?: boolean;
   /** Whether neither hash may change. */
@@ -518,36 +518,48 @@ const firstSidecar = (s: SidecarSet): SidecarContainer => (s.spec.containers?.[0
 const nextImage = (image: string | undefined): string => (image === 'nginx:1.25' ? 'nginx:1.27' : 'nginx:1.25');
 
 export const UPDATE_CHANGES: UpdateChange[] = [
-  { id: 'image', name: "the first sidecar's image", immutable: false, imageOnly: true, apply: (s) => void (firstSidecar(s).image = nextImage(firstSidecar(s).image)) },
-  { id: 'env', name: 'an env var added to the first sidecar', immutable: false, apply: (s) => void (firstSidecar(s).env = [...(firstSidecar(s).env ?? []), { name: 'ADDED', value: 'yes' }]) },
-  { id: 'volume', name: 'a volume added', immutable: false, hashesKept: true, apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'added', emptyDir: {} }]) },
+  { id: 'image', name: "the first sidecar's image", refused: false, imageOnly: true, apply: (s) => void (firstSidecar(s).image = nextImage(firstSidecar(s).image)) },
+  { id: 'env', name: 'an env var added to the first sidecar', refused: false, apply: (s) => void (firstSidecar(s).env = [...(firstSidecar(s).env ?? []), { name: 'ADDED', value: 'yes' }]) },
+  { id: 'volume', name: 'a volume added', refused: false, hashesKept: true, apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'added', emptyDir: {} }]) },
   {
     id: 'patch',
     name: 'a patchPodMetadata entry added',
-    immutable: false,
+    refused: false,
     hashesKept: true,
     apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-added`]: 'x' }, 'Retain'),
   },
-  { id: 'selector', name: 'the selector changed', immutable: false, hashesKept: true, apply: (s) => void (s.spec.selector = { matchLabels: { app: 'batch', tier: 'back' } }) },
+  { id: 'selector', name: 'the selector changed', refused: false, hashesKept: true, apply: (s) => void (s.spec.selector = { matchLabels: { app: 'batch', tier: 'back' } }) },
   {
     id: 'strategy',
     name: 'updateStrategy paused and maxUnavailable 50%',
-    immutable: false,
+    refused: false,
     hashesKept: true,
     apply: (s) => void Object.assign((s.spec.updateStrategy ??= {}), { paused: true, ...(s.spec.updateStrategy?.type === 'NotUpdate' ? {} : { maxUnavailable: '50%' }) }),
   },
-  { id: 'init-added', name: 'a plain initContainer added', immutable: false, apply: (s, x) => void plainInit(s, `u${x}`) },
+  { id: 'init-added', name: 'a plain initContainer added', refused: false, apply: (s, x) => void plainInit(s, `u${x}`) },
   {
     id: 'container-renamed',
     name: 'a container renamed',
-    immutable: true,
+    refused: true,
     apply: (s, x) => void (container(s, x).name = `renamed-${x}`),
   },
-  { id: 'container-added', name: 'a container added', immutable: true, apply: (s, x) => void (container(s, x), s.spec.containers!.push(plain(`added-${x}`))) },
+  { id: 'container-added', name: 'a container added', refused: true, apply: (s, x) => void (container(s, x), s.spec.containers!.push(plain(`added-${x}`))) },
+  {
+    id: 'volume-clash',
+    name: "moved over CONFLICT_OTHER's pods, with a volume it defines differently",
+    refused: true,
+    apply: (s) => void (overlapping(s), (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'clash-vol', emptyDir: {} }])),
+  },
+  {
+    id: 'overwrite-clash',
+    name: 'moved over CONFLICT_OTHER\'s pods, overwriting an annotation it overwrites',
+    refused: true,
+    apply: (s) => void (overlapping(s), patch(s, { [`${PATCH_ANNOTATION_PREFIX}clash`]: 'mine' }, 'Overwrite')),
+  },
   {
     id: 'upgrade-type-changed',
     name: "a container's upgradeType ColdUpgrade -> HotUpgrade",
-    immutable: true,
+    refused: true,
     apply: (s, x) => void (container(s, x).upgradeStrategy = { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'openkruise/hotupgrade-sample:empty' }),
   },
 ];

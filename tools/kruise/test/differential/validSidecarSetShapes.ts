@@ -38,7 +38,14 @@ const addVolume = (s: SidecarSet, suffix: string, volume: NonNullable<SidecarSet
 };
 
 export const SHAPES: Shape[] = [
-  { id: 'empty-lists', name: 'volumes, imagePullSecrets and patchPodMetadata as []', apply: (s) => void Object.assign(s.spec, { volumes: [], imagePullSecrets: [], patchPodMetadata: [] }) },
+  {
+    id: 'empty-lists',
+    name: 'volumes (no sidecar mounting any), imagePullSecrets and patchPodMetadata as []',
+    apply: (s) => {
+      for (const c of [...(s.spec.containers ?? []), ...(s.spec.initContainers ?? [])]) delete c.volumeMounts;
+      Object.assign(s.spec, { volumes: [], imagePullSecrets: [], patchPodMetadata: [] });
+    },
+  },
   { id: 'empty-mounts', name: 'a sidecar with volumeMounts, env, args and ports as []', apply: (s, x) => void Object.assign(container(s, x), { volumeMounts: [], env: [], args: [], ports: [] }) },
   { id: 'false-flags', name: 'updateStrategy.paused and injectionStrategy.paused false', apply: (s) => void ((s.spec.injectionStrategy = { paused: false }), ((s.spec.updateStrategy ??= {}).paused = false)) },
   { id: 'namespace-empty', name: 'spec.namespace ""', apply: (s) => void (delete s.spec.namespaceSelector, (s.spec.namespace = '')) },
@@ -59,6 +66,7 @@ export const SHAPES: Shape[] = [
   { id: 'not-update', name: 'NotUpdate with partition and maxUnavailable', apply: (s) => void (s.spec.updateStrategy = { type: 'NotUpdate', partition: 2, maxUnavailable: '10%' }) },
   { id: 'history', name: 'revisionHistoryLimit 0', apply: (s) => void (s.spec.revisionHistoryLimit = 0) },
   { id: 'custom-version', name: 'the custom-version label', apply: (s) => void (s.metadata!.labels = { 'apps.kruise.io/sidecarset-custom-version': 'v7', team: 'a' }) },
+  { id: 'empty-labels', name: 'metadata.labels {}', apply: (s) => void (s.metadata!.labels = {}) },
   { id: 'own-annotations', name: 'annotations of its own, and a stale hash annotation', apply: (s) => void (s.metadata!.annotations = { 'note.example/owner': 'team-a', 'kruise.io/sidecarset-hash': 'stale' }) },
   { id: 'injection-paused', name: 'injectionStrategy.paused true', apply: (s) => void (s.spec.injectionStrategy = { paused: true }) },
   { id: 'patch-no-policy', name: 'a patch without patchPolicy', apply: (s) => void (s.spec.patchPodMetadata = [{ annotations: { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-np`]: 'x' } }]) },
