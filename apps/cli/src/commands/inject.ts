@@ -48,8 +48,13 @@ Examples:
   kubectl get controllerrevisions -n kruise-system -l kruise.io/sidecarset-name -o yaml > revisions.yaml
   kubectl-sidecarset inject -f pod.yaml --sidecarsets cluster.yaml --sidecarsets revisions.yaml -o json
 
+  # Seed 000: a SidecarSet mounting kube-system/filebeat-config, allowed by its binding; the pod's
+  # volume then names the mirror mirror.kube-system.filebeat-config, as the webhook writes it
+  kubectl-sidecarset inject -f pod.yaml --sidecarsets filebeat-sidecarset.yaml --sidecarsets binding.yaml
+
 Exit status: 0 on success; 1 on bad input (unparsable YAML, an invalid SidecarSet, a missing
-revision), with one line per problem on stderr naming the file, the document (from 1) and the field.
+revision, a NAMESPACE/NAME volume no SidecarSetResourceBinding authorises), with one line per
+problem on stderr naming the file, the document (from 1) and the field.
 `;
 
 export function injectCommand(io: InjectIo = processIo): Command {
@@ -66,7 +71,8 @@ export function injectCommand(io: InjectIo = processIo): Command {
       new Option(
         '--sidecarsets <path>',
         'a file, or a directory searched recursively for *.yaml, *.yml and *.json, of SidecarSets; ControllerRevisions ' +
-          'there pin revisions and Namespaces there give their labels to namespaceSelectors (repeatable)',
+          'there pin revisions, Namespaces there give their labels to namespaceSelectors and SidecarSetResourceBindings ' +
+          'there let SidecarSets mount NAMESPACE/NAME ConfigMaps and Secrets through mirrors (repeatable)',
       )
         .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
         .makeOptionMandatory(),
@@ -129,6 +135,7 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
   const context = {
     sidecarSets: sources.sidecarSets,
     revisions: sources.revisions,
+    bindings: sources.bindings.map((b) => (b.metadata?.namespace ? b : { ...b, metadata: { ...b.metadata, namespace: flagNamespace } })),
     defaultNamespace: flagNamespace,
     namespaceLabels: (namespace: string) =>
       namespaceLabelsFor(namespace, { flagNamespace, flagLabels, documents: sources.namespaceLabels }),

@@ -2,7 +2,7 @@
 // injected whole; a workload's pod template is injected as a Pod in the workload's namespace with the
 // template's labels, and only the template changes; a List has each item injected; anything else is
 // returned as it is.
-import { fieldPath, type ControllerRevision, type FieldError, type Pod, type PodTemplateSpec, type SidecarSet } from '@sidecarset/api/offline';
+import { fieldPath, type ControllerRevision, type FieldError, type Pod, type PodTemplateSpec, type SidecarSet, type SidecarSetResourceBinding } from '@sidecarset/api/offline';
 import { injectPod, type InjectionError } from '@sidecarset/core';
 import type { Labels } from './namespaceLabels.js';
 import { injectionTarget, isObject, withValueAt } from './workloadTemplates.js';
@@ -10,6 +10,8 @@ import { injectionTarget, isObject, withValueAt } from './workloadTemplates.js';
 export interface InjectionContext {
   sidecarSets: SidecarSet[];
   revisions: ControllerRevision[];
+  /** Bindings for NAMESPACE/NAME volumes, each with its namespace set. */
+  bindings: SidecarSetResourceBinding[];
   /** For documents without metadata.namespace: -n, else `default`. */
   defaultNamespace: string;
   namespaceLabels: (namespace: string) => Labels;
@@ -34,7 +36,14 @@ export function injectDocument(document: unknown, context: InjectionContext, at:
   const target = injectionTarget(document);
   if (target.type === 'none' || !isObject(document)) return { document, errors: [] };
   const namespace = namespaceOf(document) || context.defaultNamespace;
-  const injectContext = { namespace, namespaceLabels: context.namespaceLabels(namespace), revisions: context.revisions, now: context.now, draw: context.draw };
+  const injectContext = {
+    namespace,
+    namespaceLabels: context.namespaceLabels(namespace),
+    revisions: context.revisions,
+    now: context.now,
+    draw: context.draw,
+    bindings: context.bindings,
+  };
 
   if (target.type === 'pod') {
     const result = injectPod(document as Pod, context.sidecarSets, injectContext);

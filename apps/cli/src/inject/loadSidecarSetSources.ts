@@ -1,7 +1,8 @@
 // Reads the --sidecarsets paths: the SidecarSets to inject, the ControllerRevisions that pin their
-// revisions and the Namespaces whose labels namespaceSelectors match. A SidecarSet the API server
-// would refuse is an error here too, never skipped: structure against the CRD schema, then the
-// core's semantic rules on the SidecarSet as admitted (defaulted, hashed).
+// revisions, the Namespaces whose labels namespaceSelectors match and the SidecarSetResourceBindings
+// that let SidecarSets mount ConfigMaps and Secrets of other namespaces. A SidecarSet or binding the
+// API server would refuse is an error here too, never skipped: structure against the CRD schema, then
+// the core's semantic rules (a SidecarSet as admitted: defaulted, hashed).
 import {
   fieldPath,
   parseManifests,
@@ -10,8 +11,9 @@ import {
   type FieldError,
   type Namespace,
   type SidecarSet,
+  type SidecarSetResourceBinding,
 } from '@sidecarset/api/offline';
-import { admitSidecarSet, validateSidecarSet } from '@sidecarset/core';
+import { admitSidecarSet, validateResourceBinding, validateSidecarSet } from '@sidecarset/core';
 import { documentLocation, fieldErrorsAt, type InputError } from './inputErrors.js';
 import { fileSystemReader, ioErrorMessage, type ManifestFileReader } from './manifestFiles.js';
 import { isObject } from './workloadTemplates.js';
@@ -20,13 +22,15 @@ export interface SidecarSetSources {
   /** As the API server would store them, in the order read. */
   sidecarSets: SidecarSet[];
   revisions: ControllerRevision[];
+  /** As read; one without metadata.namespace is in the -n namespace, as kubectl apply would put it. */
+  bindings: SidecarSetResourceBinding[];
   /** Labels of each Namespace found, with the API server's own `kubernetes.io/metadata.name`. */
   namespaceLabels: Record<string, Record<string, string>>;
   errors: InputError[];
 }
 
 export function loadSidecarSetSources(paths: readonly string[], reader: ManifestFileReader = fileSystemReader): SidecarSetSources {
-  const sources: SidecarSetSources = { sidecarSets: [], revisions: [], namespaceLabels: {}, errors: [] };
+  const sources: SidecarSetSources = { sidecarSets: [], revisions: [], bindings: [], namespaceLabels: {}, errors: [] };
   const seen = new Map<string, string>(); // SidecarSet name -> where it was first defined
   for (const path of paths) {
     let files: string[];
@@ -86,6 +90,13 @@ function addObject(sources: SidecarSetSources, seen: Map<string, string>, locati
     case 'ControllerRevision':
       sources.revisions.push(value as ControllerRevision);
       return;
+    case 'SidecarSetResourceBinding': {
+      const errors = validateAgainstCrd('SidecarSetResourceBinding', value);
+      if (errors.length === 0) errors.push(...validateResourceBinding(value as unknown as SidecarSetResourceBinding));
+      if (errors.length > 0) return void sources.errors.push(...at(errors));
+      sources.bindings.push(value as unknown as SidecarSetResourceBinding);
+      return;
+    }
     case 'Namespace': {
       const namespace = value as Namespace;
       const name = namespace.metadata?.name;
