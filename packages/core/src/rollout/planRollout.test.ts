@@ -264,11 +264,15 @@ describe('planRollout', () => {
     expect(reasons(plan)).toEqual(['not upgradable: container logtail: env differs (only images can change in place)']);
   });
 
-  it('not-upgradable pods are not upgradable even under a canary selector that leaves them out', () => {
-    const set = makeSidecarSet({ env: [{ name: 'LEVEL', value: 'debug' }], strategy: { selector: { matchLabels: { canary: 'true' } } } });
-    const plan = planRollout(set, olds(2), NOW);
-    expect(plan.notUpgradable).toHaveLength(2);
-    expect(reasons(plan)).toEqual(['not selected by updateStrategy.selector (canary)']);
+  it('not-upgradable pods are reported only among those the rollout would take now, as OpenKruise reports them', () => {
+    const env = [{ name: 'LEVEL', value: 'debug' }];
+    const canary = makeSidecarSet({ env, strategy: { selector: { matchLabels: { canary: 'true' } } } });
+    const pods = [...olds(2), makePod('picked', { injectedWith: old, labels: { app: 'web', canary: 'true' } })];
+    const plan = planRollout(canary, pods, NOW);
+    expect(plan.notUpgradable.map((entry) => entry.pod)).toEqual(['default/picked']);
+    expect(reasons(plan)).toEqual(['not selected by updateStrategy.selector (canary)', 'not upgradable: container logtail: env differs (only images can change in place)']);
+    expect(planRollout(makeSidecarSet({ env, strategy: { paused: true } }), pods, NOW).notUpgradable).toEqual([]);
+    expect(planRollout(makeSidecarSet({ env, strategy: { type: 'NotUpdate' } }), pods, NOW).notUpgradable).toEqual([]);
   });
 
   it('a pod without a sidecar added to the SidecarSet later is left out of the rollout and its counts, as OpenKruise leaves it out', () => {

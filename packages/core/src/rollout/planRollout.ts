@@ -40,7 +40,11 @@ export interface RolloutPlan {
    * that are not part of the rollout (not injected with it, or no longer active), also with why.
    */
   waiting: { pod: string; reason: string }[];
-  /** Matched pods not yet updated whose sidecars differ from the SidecarSet in more than the image. */
+  /**
+   * Matched pods not yet updated whose sidecars differ from the SidecarSet in more than the image,
+   * among those the rollout would take now: as OpenKruise reports them (its NotUpgradable condition),
+   * not while the rollout is paused or NotUpdate, nor for pods a canary selector leaves out.
+   */
   notUpgradable: { pod: string; reason: string }[];
 }
 
@@ -68,11 +72,11 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
   for (const entry of matched) {
     const { state, key } = entry;
     if (state.updated) continue;
-    if (!state.upgradable) notUpgradable.push({ pod: key, reason: state.reason });
     if (blocked) waiting.push({ pod: key, reason: blocked });
     else if (strategy.selector && !labelSelectorMatches(strategy.selector, entry.pod.metadata?.labels)) {
       waiting.push({ pod: key, reason: 'not selected by updateStrategy.selector (canary)' });
     } else if (!state.upgradable) {
+      notUpgradable.push({ pod: key, reason: state.reason });
       waiting.push({ pod: key, reason: `not upgradable: ${state.reason} (only images can change in place)` });
     } else if (state.inFlight) {
       waiting.push({ pod: key, reason: `the previous in-place update of container ${state.inFlight} has not finished (its imageID has not changed)` });

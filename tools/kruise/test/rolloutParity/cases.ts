@@ -37,15 +37,22 @@ const podArb = fc.record({
   canary: fc.boolean(),
 });
 
-const strategyArb: fc.Arbitrary<UpdateStrategy> = fc
+const SCATTERS: (UpdateScatterTerm[] | undefined)[] = [undefined, [{ key: 'zone', value: 'a' }], [{ key: 'zone', value: '*' }]];
+const PRIORITIES = [undefined, 'weight', 'order'] as const;
+
+/**
+ * The `index`-th case's strategy: priority and scatter go through every combination as the index
+ * grows (none, weight, order) x (none, zone=a, zone=*), so that 8 cases cover each of them; the
+ * rest is drawn.
+ */
+const strategyArb = (index: number): fc.Arbitrary<UpdateStrategy> => fc
   .record({
     maxUnavailable: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }).map((n) => `${n * 10}%`)),
     partition: fc.option(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 6 }).map((n) => `${n * 10}%`)), { nil: undefined }),
     canary: fc.boolean(),
-    scatter: fc.constantFrom<UpdateScatterTerm[] | undefined>(undefined, undefined, [{ key: 'zone', value: 'a' }], [{ key: 'zone', value: '*' }]),
-    priority: fc.constantFrom<'weight' | 'order' | undefined>(undefined, 'weight', 'order'),
     paused: fc.boolean(),
   })
+  .map(({ maxUnavailable, partition, canary, paused }) => ({ maxUnavailable, partition, canary, paused, priority: PRIORITIES[index % 3], scatter: SCATTERS[Math.floor(index / 3) % 3] }))
   .map(({ maxUnavailable, partition, canary, scatter, priority, paused }) => ({
     type: 'RollingUpdate',
     maxUnavailable,
@@ -58,10 +65,10 @@ const strategyArb: fc.Arbitrary<UpdateStrategy> = fc
     ...(paused && { paused: true }),
   }));
 
-export function parityCaseArb(id: string, pods: { min: number; max: number }): fc.Arbitrary<ParityCase> {
+export function parityCaseArb(id: string, index: number, pods: { min: number; max: number }): fc.Arbitrary<ParityCase> {
   return fc
     .record({
-      strategy: strategyArb,
+      strategy: strategyArb(index),
       pods: fc.array(podArb, { minLength: pods.min, maxLength: pods.max }),
       neverReady: fc.integer({ min: 0, max: 2 }),
     })
