@@ -27,7 +27,19 @@ export interface RolloutContext {
   scope: SidecarSet;
 }
 
+/**
+ * By SidecarSet object: podUpgradePatch asks for each pod of a round, and defaulting and hashing the
+ * SidecarSet was most of a round's CPU. The core never mutates its inputs; callers do not either.
+ */
+const contexts = new WeakMap<SidecarSet, RolloutContext>();
+
 export function rolloutContext(sidecarSet: SidecarSet): RolloutContext {
+  let context = contexts.get(sidecarSet);
+  if (!context) contexts.set(sidecarSet, (context = newRolloutContext(sidecarSet)));
+  return context;
+}
+
+function newRolloutContext(sidecarSet: SidecarSet): RolloutContext {
   const defaulted = defaultSidecarSet(sidecarSet);
   const sidecars: RolloutSidecar[] = [];
   for (const spec of defaulted.spec.initContainers ?? []) {
