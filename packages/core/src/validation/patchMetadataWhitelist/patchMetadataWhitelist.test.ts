@@ -42,6 +42,12 @@ describe('parsePatchMetadataWhitelist: text that is not a whitelist', () => {
     expect(parsed.kind === 'invalid' && parsed.reason).toMatch(reason);
   });
 
+  it('expressions estimated to compile to more than 16,384 instructions together are refused whole, before compiling', () => {
+    const heavy = Array.from({ length: 20 }, (_, i) => `^k${i}${'[a-z]{1000}'.repeat(4)}`);
+    expect(parse(JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: heavy }] }))).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/compile to about \d+ instructions together; at most 16384/) });
+    expect(rulesOf(parse(JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: heavy.slice(0, 4) }] })))[0]!.expressions).toHaveLength(4);
+  });
+
   it(`more than ${WHITELIST_BOUNDS.maxExpressions} expressions in all rules together are refused whole`, () => {
     const half = Array.from({ length: WHITELIST_BOUNDS.maxExpressions / 2 + 1 }, (_, i) => `^k${i}$`);
     const parsed = parse(JSON.stringify({ rules: [{ allowedAnnotationKeyExprs: half }, { allowedAnnotationKeyExprs: half }] }));
@@ -85,9 +91,10 @@ describe('parsePatchMetadataWhitelist: each expression compiled as RE2', () => {
     { name: 'a lookahead (not RE2)', expression: 'foo(?=bar)', error: /is not a valid RE2 expression/ },
     { name: 'a backreference (not RE2)', expression: '(a)\\1', error: /is not a valid RE2 expression/ },
     { name: 'a repeat count over 1000, as Go refuses', expression: 'a{1001}', error: /invalid repeat count/ },
-    { name: 'nested repeats over 1000, as Go refuses', expression: '(a{100}){100}', error: /invalid repeat count/ },
+    { name: 'nested repeats over 1000, as Go refuses', expression: '(a{10}){101}', error: /invalid repeat count/ },
     { name: 'an expression over the length bound', expression: `^${'a'.repeat(EXPRESSION_BOUNDS.maxLength)}`, error: /longer than 1024 characters/ },
     { name: 'an expression over the program bound', expression: '[a-z]{1000}[a-z]{1000}[a-z]{1000}[a-z]{1000}[a-z]{1000}', error: /compiles to \d+ instructions; at most 4096/ },
+    { name: 'an expression far over it, not compiled at all', expression: '[a-z]{1000}'.repeat(10), error: /compiles to about \d+ instructions; at most 4096/ },
   ])('$name is an expression error', ({ expression, error }) => {
     const result = compiled(expression);
     expect('error' in result && result.error).toMatch(error);

@@ -5,11 +5,13 @@
 //
 // Expressions are RE2 (Go's regexp), evaluated with re2js, whose matching is linear in the key. The
 // ConfigMap is written by cluster admins, but a slow or huge whitelist would still stall every
-// admission, so the text, the number of expressions, each one's length and its compiled size are
-// bounded here, and validatePatchMetadataWhitelist bounds the work of one admission.
+// admission, so the text, the number of expressions, each one's length, its size estimated before
+// compiling (and all of theirs together) and its compiled size are bounded here, and
+// validatePatchMetadataWhitelist bounds the work of one admission.
 import type { LabelSelector, LabelSelectorRequirement } from '@sidecarset/api';
 import { RE2JS } from 're2js';
 import { parseJsonWithinBudget } from '../../util/jsonTextBudget.js';
+import { estimateProgramSize } from './programSizeEstimate.js';
 import { decodeError, decodeObjectList, decodeString, decodeStringList, decodeStringMap, goField, isJsonObject, type Decoded } from './goJsonDecode.js';
 
 /** OpenKruise's ConfigMap name, the webhook's default: a copy of a kruise-system one works unchanged. */
@@ -24,6 +26,8 @@ export const WHITELIST_BOUNDS = {
   maxDepth: 16,
   /** allowedAnnotationKeyExprs of all rules together. */
   maxExpressions: 256,
+  /** Instructions all expressions together are estimated to compile to (estimateProgramSize): compiling costs time in it. */
+  maxEstimatedInstructions: 16_384,
 } as const;
 
 /** Bounds of one expression; one over them fails only the rules that select a SidecarSet, as a compile error does. */
@@ -31,6 +35,8 @@ export const EXPRESSION_BOUNDS = {
   maxLength: 1024,
   /** Instructions of the compiled program: matching costs up to (key length + 1) x this. */
   maxProgramSize: 4096,
+  /** Estimated instructions over which an expression is not even compiled (the estimate is within about 2x: twice the bound). */
+  maxEstimatedSize: 2 * 4096,
 } as const;
 
 export type AllowedKeyExpression =
@@ -83,9 +89,17 @@ function parseWhitelistData(data: Readonly<Record<string, unknown>> | undefined,
   if (!parsed.ok) return { kind: 'invalid', source, reason: `key ${PATCH_METADATA_WHITELIST_KEY} ${parsed.reason}` };
   const decoded = decodeWhitelist(parsed.value);
   if (!decoded.ok) return { kind: 'invalid', source, reason: `key ${PATCH_METADATA_WHITELIST_KEY}: ${decoded.reason}` };
-  const count = decoded.value.reduce((sum, rule) => sum + rule.expressions.length, 0);
-  if (count > WHITELIST_BOUNDS.maxExpressions) {
-    return { kind: 'invalid', source, reason: `key ${PATCH_METADATA_WHITELIST_KEY} has ${count} allowedAnnotationKeyExprs; at most ${WHITELIST_BOUNDS.maxExpressions} are read` };
+  const expressions = decoded.value.flatMap((rule) => rule.expressions);
+  if (expressions.length > WHITELIST_BOUNDS.maxExpressions) {
+    return { kind: 'invalid', source, reason: `key ${PATCH_METADATA_WHITELIST_KEY} has ${expressions.length} allowedAnnotationKeyExprs; at most ${WHITELIST_BOUNDS.maxExpressions} are read` };
+  }
+  const estimated = expressions.reduce((sum, expression) => sum + estimateProgramSize(expression.slice(0, EXPRESSION_BOUNDS.maxLength)), 0);
+  if (estimated > WHITELIST_BOUNDS.maxEstimatedInstructions) {
+    return {
+      kind: 'invalid',
+      source,
+      reason: `the allowedAnnotationKeyExprs of key ${PATCH_METADATA_WHITELIST_KEY} compile to about ${estimated} instructions together; at most ${WHITELIST_BOUNDS.maxEstimatedInstructions} are compiled (write fewer or smaller repetitions)`,
+    };
   }
   return { kind: 'rules', source, rules: decoded.value.map(compileRule) };
 }
@@ -146,6 +160,10 @@ function compileRule(rule: DecodedRule, index: number): WhitelistRule {
 function compileExpression(source: string): AllowedKeyExpression {
   if (source.length > EXPRESSION_BOUNDS.maxLength) {
     return { source: `${source.slice(0, 64)}…`, error: `is longer than ${EXPRESSION_BOUNDS.maxLength} characters` };
+  }
+  const estimate = estimateProgramSize(source);
+  if (estimate > EXPRESSION_BOUNDS.maxEstimatedSize) {
+    return { source, error: `compiles to about ${estimate} instructions; at most ${EXPRESSION_BOUNDS.maxProgramSize} are run (write fewer or smaller repetitions)` };
   }
   let regex: RE2JS;
   try {
