@@ -344,6 +344,33 @@ export const BREAKERS: Breaker[] = [
       s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'clash-vol', emptyDir: {} }];
     },
   },
+  ...(
+    [
+      ['tier-exists', 'app=web and tier Exists', { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] }],
+      ['app-in', 'app In [web, api]', { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] }],
+      ['app-not-in', 'app NotIn [web] (disjoint)', { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] }],
+      ['app-absent', 'app DoesNotExist (disjoint)', { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }],
+      ['other-key', 'tier=front only', { matchLabels: { tier: 'front' } }],
+      ['app-exists', 'app Exists', { matchExpressions: [{ key: 'app', operator: 'Exists' }] }],
+      ['not-in-other', 'app NotIn [api]', { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['api'] }] }],
+    ] as const
+  ).map(
+    ([id, what, selector]): Breaker => ({
+      id: `conflict-selector-${id}`,
+      name: `a clashing volume, selecting ${what} next to another SidecarSet selecting app=web`,
+      ...(id === 'tier-exists' && { differs: 'overlap-exact' as const }),
+      apply: (s) => {
+        overlapping(s);
+        s.spec.selector = structuredClone(selector) as never;
+        s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'clash-vol', emptyDir: {} }];
+      },
+    }),
+  ),
+  {
+    id: 'conflict-namespace',
+    name: 'a clashing volume in one namespace, next to a cluster-wide SidecarSet',
+    apply: (s) => void (overlapping(s), (s.spec.namespace = 'diff-prod'), (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'clash-vol', emptyDir: {} }])),
+  },
   { id: 'conflict-container', name: "a container named like another SidecarSet's container", apply: (s, x) => void (overlapping(s), (container(s, x).name = 'clash-c')) },
   { id: 'conflict-init', name: "an initContainer named like another SidecarSet's initContainer", apply: (s, x) => void (overlapping(s), (plainInit(s, x).name = 'clash-init')) },
   {

@@ -198,6 +198,11 @@ export const ADMISSION_DIFFERENCES = {
     reason:
       'A transferEnv entry with both sourceContainerName and sourceContainerNameFrom (one of them is silently ignored), or naming a source container or variable that cannot exist (Bad_Name, A=B): OpenKruise does not check these names; ours refuses them, naming the field.',
   },
+  'overlap-exact': {
+    openkruise: 'admits',
+    reason:
+      "Whether two SidecarSets can select the same pod: OpenKruise's IsSelectorOverlapping takes a selector that requires a key (Exists) the other does not mention for disjoint, so it admits a volume, container or Overwrite clash between {app: web, tier Exists} and {app: web}, which a pod labelled app=web,tier=x gets both of; ours decides overlap exactly and refuses the clash.",
+  },
 } as const satisfies Record<string, AdmissionDifference>;
 
 export type AdmissionDifferenceId = keyof typeof ADMISSION_DIFFERENCES;
