@@ -6,6 +6,7 @@
 // never appears in a log line; a squatted mirror name is not overwritten, adopted or mounted (the pod
 // stays gated, the binding says Conflict, the pod gets an Event); a forged pod annotation gets no
 // mirror; the binding deleted: every mirror gone and new pods denied.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigMap, Pod, Secret, SidecarSetResourceBinding } from '@sidecarset/api';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, eventually, getJson } from './rolloutHarness.js';
 
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
+const CLI = join(import.meta.dirname, '../../cli/dist/main.js');
 const MIRROR = 'mirror.kube-system.filebeat-config';
 const SECRET_MIRROR = 'mirror.kube-system.log-token';
 const GATE = 'sidecarset.dev/mirrors';
@@ -108,6 +110,17 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
     const columns = await kubectl('get', 'sidecarsetresourcebinding', '-n', 'kube-system');
     expect(columns).toMatch(/MIRRORS\s+READY/);
     expect(columns).toMatch(/filebeat-sidecarset-resourcebinding\s+1\s+True/);
+
+    // kubectl-sidecarset status shows the binding and its mirror.
+    const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'status', '--kubeconfig', plane.kubeconfigPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, stdout }));
+    });
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/kube-system\/filebeat-sidecarset-resourcebinding\s+filebeat-sidecarset\s+True\s+1\s+False\s+False\s+yes/);
+    expect(cli.stdout).toMatch(new RegExp(`kube-system/filebeat-sidecarset-resourcebinding\\s+ConfigMap\\s+default\\s+${MIRROR.replace(/\./g, '\\.')}`));
   }, 120_000);
 
   it('a source update reaches the mirror', async () => {
@@ -237,6 +250,24 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
     const denied = await eventually(() => createPod(seedPod('default', 'too-late')), (r) => r.code !== 0, 30_000, 'new pod denied');
     expect(denied.stderr).toContain('no SidecarSetResourceBinding in namespace kube-system');
   }, 90_000);
+
+  it("the controller's identity writes only mirrors (RBAC, narrowed by the manifest's ValidatingAdmissionPolicy)", async () => {
+    const asController = (args: string[], input?: string) => plane.kubectl(['--kubeconfig', controller.kubeconfigPath, ...args], input);
+    const configMap = (name: string, labels: Record<string, string> = {}) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data: { a: 'b' } });
+    const notMirror = await eventually(() => asController(['create', '-f', '-'], configMap('app-settings', { 'sidecarset.dev/mirror': 'true' })), (r) => r.code !== 0, 30_000, 'a ConfigMap not named as a mirror refused');
+    expect(notMirror.stderr).toContain('writes only mirrors');
+    const unlabelled = await asController(['create', '-f', '-'], configMap('mirror.kube-system.unlabelled'));
+    expect(unlabelled.code).not.toBe(0);
+    expect(unlabelled.stderr).toContain('sidecarset.dev/mirror=true');
+    const mirrorShaped = await asController(['create', '-f', '-'], configMap('mirror.kube-system.shaped', { 'sidecarset.dev/mirror': 'true' }));
+    expect(mirrorShaped.code, mirrorShaped.stderr).toBe(0);
+    await kubectl('create', 'configmap', 'precious', '-n', 'default', '--from-literal=k=v');
+    const deleteOther = await asController(['delete', 'configmap', 'precious', '-n', 'default']);
+    expect(deleteOther.code).not.toBe(0);
+    expect(deleteOther.stderr).toContain('writes only mirrors');
+    expect(await asController(['delete', 'configmap', 'mirror.kube-system.shaped', '-n', 'default'])).toMatchObject({ code: 0 });
+    expect((await asController(['get', 'configmap', 'precious', '-n', 'default'])).code).toBe(0);
+  }, 60_000);
 
   it("a Secret's data appears in no log line of the controller or the webhook", () => {
     for (const process of [controller.process, webhook.process]) {

@@ -1,7 +1,8 @@
 // The identity a Sidecarset process has when deployed from deploy/manifests: the ServiceAccount its
 // Deployment runs as, with the permissions its manifest grants. The manifest's Namespace,
-// ServiceAccount, ClusterRole, ClusterRoleBinding, Role and RoleBinding documents (not its Deployment
-// or Service) are applied to the control plane, and the process gets a kubeconfig whose user is that
+// ServiceAccount, ClusterRole, ClusterRoleBinding, Role and RoleBinding documents, and the
+// ValidatingAdmissionPolicies that narrow them further (not its Deployment or Service), are applied
+// to the control plane, and the process gets a kubeconfig whose user is that
 // ServiceAccount, so that a missing or an extra permission shows in tests as it would in a cluster.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { serviceAccountKubeconfig } from './serviceAccountKubeconfig.js';
 
 export const MANIFESTS_DIR = join(import.meta.dirname, '../../../deploy/manifests');
 const RBAC_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+/** Admission policies that narrow what an identity may write beyond what RBAC can say: applied with it. */
+const POLICY_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 interface ManifestObject {
   kind?: string;
@@ -40,9 +43,11 @@ export async function deployedIdentity(plane: ControlPlane, manifest: string, al
   const namespace = deployment?.metadata?.namespace;
   const serviceAccount = deployment?.spec?.template?.spec?.serviceAccountName;
   if (!namespace || !serviceAccount) throw new Error(`deploy/manifests/${manifest}: no Deployment with a namespace and a serviceAccountName`);
-  const rbac = [manifest, ...alsoApply].flatMap(documentsOf).filter((o) => RBAC_KINDS.has(o.kind ?? ''));
+  const documents = [manifest, ...alsoApply].flatMap(documentsOf);
+  const rbac = documents.filter((o) => RBAC_KINDS.has(o.kind ?? ''));
+  const policies = documents.filter((o) => POLICY_KINDS.has(o.kind ?? ''));
   const file = join(plane.dir, `rbac-${[manifest, ...alsoApply].join('+')}.json`);
-  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: rbac }));
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...rbac, ...policies] }));
   const applied = await plane.kubectl(['apply', '-f', file]);
   if (applied.code !== 0) throw new Error(`applying the RBAC of ${[manifest, ...alsoApply].join(', ')} failed: ${applied.stderr}`);
   const kubeconfigPath = await serviceAccountKubeconfig(plane, namespace, serviceAccount);
