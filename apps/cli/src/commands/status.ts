@@ -1,10 +1,11 @@
 // `kubectl-sidecarset status [NAME]`: the SidecarSets of a cluster and how far their rollouts are, as
 // their controller last wrote it. Output on stdout, exit 0; or one line on stderr, exit 1.
-import type { SidecarSet } from '@sidecarset/api/offline';
+import type { SidecarSet, SidecarSetResourceBinding } from '@sidecarset/api/offline';
 import { Command, Option } from 'commander';
 import { clusterErrorMessage } from '../cluster/clusterErrorMessage.js';
-import { connectCluster, loadClusterApi, type ClusterFlags } from '../cluster/connectCluster.js';
+import { connectCluster, loadClusterApi, type ClusterApi, type ClusterFlags, type KubeConfig } from '../cluster/connectCluster.js';
 import { renderOutput } from '../inject/renderOutput.js';
+import { bindingsOf, renderBindingTables } from '../status/bindingTables.js';
 import { renderStatusTable } from '../status/statusTable.js';
 import { processOutput } from '../processIo.js';
 
@@ -30,6 +31,9 @@ Examples:
 Columns: MATCHED, UPDATED, READY and UPDATED-READY count pods (status.*Pods), REVISION is
 status.latestRevision, PAUSED spec.updateStrategy.paused, OBSERVED "yes" when the status describes
 the current spec (status.observedGeneration is metadata.generation), "stale" otherwise.
+In table output, the SidecarSetResourceBindings (of the SidecarSet named, or all) follow: READY,
+CONFLICT and SOURCE-MISSING are their conditions, MIRRORS the copies of their ConfigMaps and Secrets
+the controller keeps in pods' namespaces, each listed below (namespace and name).
 
 Exit status: 0 on success; 1 when the SidecarSet is not found or the cluster cannot be read, with
 one line on stderr.
@@ -56,8 +60,10 @@ export async function runStatus(name: string | undefined, options: StatusOptions
   const api = await loadClusterApi();
   let server = '';
   let sidecarSets: SidecarSet[];
+  let bindings: SidecarSetResourceBinding[] = [];
   try {
     const cluster = await connectCluster(options, api);
+    if (options.output === 'table') bindings = await listBindings(api, cluster.kubeConfig);
     server = cluster.server;
     const client = new api.SidecarSetClient(cluster.kubeConfig);
     if (name === undefined) {
@@ -84,12 +90,22 @@ export async function runStatus(name: string | undefined, options: StatusOptions
       io.stderr('No resources found\n'); // as kubectl get says it, on stderr, exit 0
       return 0;
     }
-    io.stdout(renderStatusTable(sidecarSets));
+    io.stdout(renderStatusTable(sidecarSets) + renderBindingTables(bindingsOf(bindings, name)));
     return 0;
   }
   const document = name === undefined ? { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: sidecarSets } : sidecarSets[0];
   io.stdout(renderOutput([document], options.output));
   return 0;
+}
+
+/** Every binding; none where the resource is not served or not readable (a cluster without issue 10's CRD or rights). */
+async function listBindings(api: ClusterApi, kubeConfig: KubeConfig): Promise<SidecarSetResourceBinding[]> {
+  try {
+    return (await new api.SidecarSetResourceBindingClient(kubeConfig).listAll('')).items;
+  } catch (error) {
+    if (api.isNotFound(error) || api.isForbidden(error)) return [];
+    throw error;
+  }
 }
 
 const processIo: StatusIo = processOutput;
