@@ -1,0 +1,173 @@
+// Mirrors benchmark (`npm run bench:mirrors`, issue 10): one ConfigMap in kube-system, a SidecarSet
+// mounting it as kube-system/NAME and the binding that allows it, on a real control plane with the
+// real webhook and controller (as deployed: its ServiceAccount, NODE_OPTIONS) and kwok nodes.
+// 1. 200 pods in 50 namespaces (BENCH_PODS, BENCH_POD_NAMESPACES), 16 CREATEs in flight: per pod, the
+//    time from its CREATE to a mirror existing in its namespace and to its scheduling gate lifted
+//    (both seen through a watch), p50/p99; baseline in the same run: the same pods without the
+//    SidecarSet's label, CREATE to scheduled (what a pod costs with no mirror at all).
+// 2. One pod in each of 1,000 namespaces (BENCH_MIRRORS): the controller's RSS with that many mirrors.
+// 3. The source updated: the time until every one of the 1,000 mirrors holds the new data.
+// Prints figures; never fails on a time.
+import type { ConfigMap, Pod } from '@sidecarset/api';
+import { pathInformer } from '@sidecarset/api';
+import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { fmt, percentile, printTable, rssMiB } from '../stats.ts';
+
+const PODS = Number(process.env.BENCH_PODS ?? 200);
+const POD_NAMESPACES = Number(process.env.BENCH_POD_NAMESPACES ?? 50);
+const MIRRORS = Number(process.env.BENCH_MIRRORS ?? 1000);
+const IN_FLIGHT = 16;
+const GATE = 'sidecarset.dev/mirrors';
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function kubectl(plane: ControlPlane, args: string[], input?: string): Promise<string> {
+  const { code, stdout, stderr } = await plane.kubectl(args, input);
+  if (code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${stderr}`);
+  return stdout;
+}
+const applyJson = (plane: ControlPlane, objects: unknown[]) => kubectl(plane, ['apply', '--server-side', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+const pod = (namespace: string, name: string, mirrored: boolean): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace, name, labels: { app: mirrored ? 'mirror-bench' : 'plain-bench' } },
+  spec: { automountServiceAccountToken: false, containers: [{ name: 'app', image: 'registry.example/app:1.0' }] },
+});
+
+/** Watches the mirrors and the bench pods; remembers when each was first seen in the state asked for. */
+function watchers(plane: ControlPlane) {
+  const mirrorSeen = new Map<string, number>(); // namespace -> first time a mirror was there
+  const mirrorData = new Map<string, string>(); // namespace -> the mirror's data as last seen
+  const scheduled = new Map<string, number>(); // pod key -> first time ungated and bound to a node
+  const ungated = new Map<string, number>();
+  const mirrors = pathInformer<ConfigMap>(plane.kubeConfig, '/api/v1/configmaps', { labelSelector: 'sidecarset.dev/mirror=true' });
+  mirrors.subscribe((e) => {
+    const ns = e.object.metadata?.namespace ?? '';
+    if (e.type === 'delete') return;
+    if (!mirrorSeen.has(ns)) mirrorSeen.set(ns, performance.now());
+    mirrorData.set(ns, e.object.data?.['config.yml'] ?? '');
+  });
+  const pods = pathInformer<Pod>(plane.kubeConfig, '/api/v1/pods', { labelSelector: 'app in (mirror-bench,plain-bench)' });
+  pods.subscribe((e) => {
+    const key = `${e.object.metadata?.namespace}/${e.object.metadata?.name}`;
+    const gated = e.object.spec?.schedulingGates?.some((g) => g.name === GATE) ?? false;
+    if (!gated && !ungated.has(key)) ungated.set(key, performance.now());
+    if (e.object.spec?.nodeName && !scheduled.has(key)) scheduled.set(key, performance.now());
+  });
+  mirrors.start();
+  pods.start();
+  return { mirrorSeen, mirrorData, scheduled, ungated, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const quantiles = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [fmt(percentile(sorted, 50), 0), fmt(percentile(sorted, 99), 0), fmt(sorted.at(-1) ?? NaN, 0)];
+};
+
+async function main(): Promise<void> {
+  progress(`control plane with 10 kwok nodes; ${PODS} pods in ${POD_NAMESPACES} namespaces, then ${MIRRORS} mirrors`);
+  const plane = await startControlPlane({ kwok: { nodes: 10 }, log: progress });
+  try {
+    const webhook = await startSidecarsetWebhook(plane);
+    await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
+    const controller = await startSidecarsetController(plane, { identity: 'bench', nodeOptions: deployedNodeOptions('controller.yaml', 'controller') });
+    await applyJson(plane, [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench-config', namespace: 'kube-system' }, data: { 'config.yml': 'version: 1\n' } },
+      {
+        apiVersion: 'apps.kruise.io/v1alpha1',
+        kind: 'SidecarSet',
+        metadata: { name: 'mirror-bench' },
+        spec: {
+          selector: { matchLabels: { app: 'mirror-bench' } },
+          updateStrategy: { type: 'NotUpdate' },
+          containers: [{ name: 'agent', image: 'registry.example/agent:1.0', volumeMounts: [{ name: 'config', mountPath: '/etc/agent', readOnly: true }] }],
+          volumes: [{ name: 'config', configMap: { name: 'kube-system/bench-config' } }],
+        },
+      },
+      {
+        apiVersion: 'sidecarset.alibabacloud.com/v1alpha1',
+        kind: 'SidecarSetResourceBinding',
+        metadata: { name: 'mirror-bench', namespace: 'kube-system' },
+        spec: { subjects: [{ kind: 'SidecarSet', name: 'mirror-bench' }], resourceRefs: [{ kind: 'ConfigMap', name: 'bench-config' }] },
+      },
+    ]);
+    const namespaces = Array.from({ length: Math.max(MIRRORS, POD_NAMESPACES) }, (_, i) => `bench-${String(i).padStart(4, '0')}`);
+    progress(`creating ${namespaces.length} namespaces`);
+    for (let i = 0; i < namespaces.length; i += 200) await applyJson(plane, namespaces.slice(i, i + 200).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
+    const watch = watchers(plane);
+    await watch.synced();
+    // The webhook admits a pod only once its binding cache holds the binding: wait for a first pod.
+    for (;;) {
+      const probe = await plane.kubectl(['create', '-f', '-'], JSON.stringify(pod('default', 'probe', true)));
+      if (probe.code === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const create = async (p: Pod, sent: Map<string, number>) => {
+      const key = `${p.metadata?.namespace}/${p.metadata?.name}`;
+      sent.set(key, performance.now());
+      await kubectl(plane, ['create', '-f', '-'], JSON.stringify(p));
+    };
+    const plainSent = new Map<string, number>();
+    const mirroredSent = new Map<string, number>();
+    const spread = (prefix: string, mirrored: boolean) => Array.from({ length: PODS }, (_, i) => pod(namespaces[i % POD_NAMESPACES]!, `${prefix}-${i}`, mirrored));
+    progress(`${PODS} pods without mirrors (baseline)`);
+    await inParallel(spread('plain', false), IN_FLIGHT, (p) => create(p, plainSent));
+    await until('baseline pods scheduled', () => [...plainSent.keys()].every((k) => watch.scheduled.has(k)), 300_000);
+    progress(`${PODS} pods with a mirror`);
+    await inParallel(spread('mirrored', true), IN_FLIGHT, (p) => create(p, mirroredSent));
+    await until('mirrored pods ungated and scheduled', () => [...mirroredSent.keys()].every((k) => watch.scheduled.has(k)), 300_000);
+
+    const toMirror = [...mirroredSent].map(([key, at]) => Math.max(0, watch.mirrorSeen.get(key.split('/')[0]!)! - at));
+    const toUngated = [...mirroredSent].map(([key, at]) => watch.ungated.get(key)! - at);
+    const toScheduled = [...mirroredSent].map(([key, at]) => watch.scheduled.get(key)! - at);
+    const baseline = [...plainSent].map(([key, at]) => watch.scheduled.get(key)! - at);
+    console.log(`\n${PODS} pods in ${POD_NAMESPACES} namespaces, ${IN_FLIGHT} CREATEs in flight (ms from CREATE sent)`);
+    printTable(['measure', 'p50', 'p99', 'max'], [
+      ['mirror exists in the pod namespace', ...quantiles(toMirror)],
+      ['scheduling gate lifted', ...quantiles(toUngated)],
+      ['scheduled (bound to a node)', ...quantiles(toScheduled)],
+      ['baseline: pod without mirror scheduled', ...quantiles(baseline)],
+    ]);
+
+    if (MIRRORS > POD_NAMESPACES) {
+      progress(`one pod in each of ${MIRRORS - POD_NAMESPACES} more namespaces`);
+      await inParallel(namespaces.slice(POD_NAMESPACES, MIRRORS), IN_FLIGHT, (ns) => create(pod(ns, 'one', true), mirroredSent));
+    }
+    await until(`${MIRRORS} mirrors`, () => namespaces.slice(0, MIRRORS).every((ns) => watch.mirrorSeen.has(ns)), 600_000);
+    await new Promise((r) => setTimeout(r, 5000)); // settle
+    const rss = rssMiB(controller.process.pid);
+    progress('updating the source');
+    const updatedAt = performance.now();
+    await kubectl(plane, ['patch', 'configmap', 'bench-config', '-n', 'kube-system', '--type=merge', '-p', JSON.stringify({ data: { 'config.yml': 'version: 2\n' } })]);
+    await until(`every mirror updated`, () => namespaces.slice(0, MIRRORS).every((ns) => watch.mirrorData.get(ns) === 'version: 2\n'), 600_000);
+    const spreadMs = performance.now() - updatedAt;
+    console.log(`\n${MIRRORS} mirrors of one source`);
+    printTable(['measure', 'value'], [
+      ['controller RSS (MiB)', fmt(rssMiB(controller.process.pid), 1)],
+      ['controller RSS before the update (MiB)', fmt(rss, 1)],
+      [`source update -> all ${MIRRORS} mirrors updated (ms)`, fmt(spreadMs, 0)],
+      ['per mirror (ms)', fmt(spreadMs / MIRRORS, 2)],
+    ]);
+    await watch.stop();
+  } finally {
+    await plane.stop();
+  }
+}
+
+await main();
