@@ -23,6 +23,8 @@ export interface InjectOptions {
   now?: string;
   /** Seed for Partial revision draws (reproducible output); Math.random without it. */
   seed?: string;
+  /** CSIDrivers the target cluster has (repeatable); none without it. */
+  csiDriver?: string[];
 }
 
 export interface InjectIo {
@@ -59,7 +61,7 @@ problem on stderr naming the file, the document (from 1) and the field.
 
 export function injectCommand(io: InjectIo = processIo): Command {
   return new Command('inject')
-    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [--seed N] [-o yaml|json]')
+    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [--seed N] [--csi-driver NAME ...] [-o yaml|json]')
     .summary('print manifests with the sidecars the webhook would inject (offline)')
     .description(
       'Print manifests with the sidecars of matching SidecarSets injected, as the webhook would inject them, offline. ' +
@@ -82,6 +84,14 @@ export function injectCommand(io: InjectIo = processIo): Command {
       '--namespace-labels <key=value,...>',
       'labels of the -n namespace, for namespaceSelectors (default: kubernetes.io/metadata.name=<namespace>, ' +
         'or the labels of its Namespace document in --sidecarsets)',
+    )
+    .addOption(
+      new Option(
+        '--csi-driver <name>',
+        'a CSIDriver the target cluster has (repeatable). Without one for stdlogplugin.csi.alibabacloud.com, a SidecarSet ' +
+          "stdlog volume is shown as the webhook rewrites it on such a cluster: a read-only hostPath of the kubelet's pod " +
+          'log directory, narrowed to the pod (default: no CSIDriver)',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option(
@@ -136,6 +146,7 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
     sidecarSets: sources.sidecarSets,
     revisions: sources.revisions,
     bindings: sources.bindings.map((b) => (b.metadata?.namespace ? b : { ...b, metadata: { ...b.metadata, namespace: flagNamespace } })),
+    csiDrivers: new Set(options.csiDriver ?? []),
     defaultNamespace: flagNamespace,
     namespaceLabels: (namespace: string) =>
       namespaceLabelsFor(namespace, { flagNamespace, flagLabels, documents: sources.namespaceLabels }),

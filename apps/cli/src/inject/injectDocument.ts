@@ -12,6 +12,8 @@ export interface InjectionContext {
   revisions: ControllerRevision[];
   /** Bindings for NAMESPACE/NAME volumes, each with its namespace set. */
   bindings: SidecarSetResourceBinding[];
+  /** CSIDriver names of the target cluster (--csi-driver): a stdlog volume without its driver is rewritten. */
+  csiDrivers: ReadonlySet<string>;
   /** For documents without metadata.namespace: -n, else `default`. */
   defaultNamespace: string;
   namespaceLabels: (namespace: string) => Labels;
@@ -43,6 +45,7 @@ export function injectDocument(document: unknown, context: InjectionContext, at:
     now: context.now,
     draw: context.draw,
     bindings: context.bindings,
+    csiDrivers: context.csiDrivers,
   };
 
   if (target.type === 'pod') {

@@ -100,6 +100,7 @@ const sameFieldRef = (env: EnvVar, fieldPath: string): boolean => {
 
 /** The sidecar with its mounts of `volumes` scoped and the downward-API variables added; or the fields that clash. */
 function scopedSidecar(
+  sidecarSet: string,
   sidecar: SidecarContainer,
   at: string,
   volumes: ReadonlySet<string>,
@@ -109,7 +110,7 @@ function scopedSidecar(
   const env = sidecar.env ?? [];
   const added: EnvVar[] = [];
   for (const wanted of STDLOG_POD_ENV) {
-    const uses = `the stdlog rewrite of volume "${volumeName}" sets ${wanted.name} to the pod's ${wanted.fieldPath} for its mount's subPathExpr`;
+    const uses = `the stdlog rewrite of volume "${volumeName}" of SidecarSet "${sidecarSet}" sets ${wanted.name} to the pod's ${wanted.fieldPath} for its mount's subPathExpr`;
     let present = false;
     for (const [index, own] of env.entries()) {
       if (own.name !== wanted.name) continue;
@@ -174,7 +175,7 @@ export function rewriteStdlogVolumes(sidecarSet: string, spec: SidecarSetSpec, p
         type: 'Forbidden',
         value: name,
         reason:
-          `volume "${name}" uses CSI driver ${STDLOG_CSI_DRIVER}, which this cluster does not have, so it would be injected as a ` +
+          `volume "${name}" of SidecarSet "${sidecarSet}" uses CSI driver ${STDLOG_CSI_DRIVER}, which this cluster does not have, so it would be injected as a ` +
           `hostPath of the kubelet's pod log directory (${KUBELET_POD_LOGS_DIR}); namespace "${ctx.namespace}" enforces Pod Security ` +
           `level "${enforced.level}" (${label}), which forbids hostPath volumes. Install the CSI driver, ` +
           `or keep this SidecarSet to namespaces at level "privileged"`,
@@ -195,7 +196,7 @@ export function rewriteStdlogVolumes(sidecarSet: string, spec: SidecarSetSpec, p
     out[list] = listed.map((sidecar, index) => {
       const mountsOne = mountsOf(sidecar).find((mount) => names.has(mount.name));
       if (!mountsOne) return sidecar;
-      const scoped = scopedSidecar(sidecar, `spec.${list}[${index}]`, names, mountsOne.name);
+      const scoped = scopedSidecar(sidecarSet, sidecar, `spec.${list}[${index}]`, names, mountsOne.name);
       errors.push(...scoped.errors.map((error) => ({ ...error, sidecarSet })));
       return scoped.sidecar;
     });
