@@ -4,7 +4,8 @@
 // differ we look at the containers themselves, which names what differs and also accepts pods whose
 // containers do match (a pod injected by OpenKruise records a hash computed over Go's JSON, which is
 // not ours). A pod container is compared with what injection would put there now
-// (sidecarContainerForPod over the SidecarSet as the webhook defaults it), leaving out the image and
+// (sidecarContainerForPod over the SidecarSet as the webhook defaults it, with the stdlog rewrite when
+// the pod has it), leaving out the image and
 // what injection adds to a container: IS_INJECTED, transferred variables, the variables and mounts
 // shared from app containers, and the defaults the API server gives a pod container.
 import type { Container, Pod, SidecarSet } from '@sidecarset/api';
@@ -13,6 +14,7 @@ import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
 import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
 import { SIDECAR_ENV_KEY, sharedVolumeDevices, sharedVolumeMounts } from '../inject/sharedVolumes.js';
 import { sidecarContainerForPod } from '../inject/sidecarContainerForPod.js';
+import { stdlogSidecarInPod } from '../stdlog/rewriteStdlogVolumes.js';
 import { transferredEnv } from '../inject/transferEnv.js';
 import { jsonEqual } from '../patch/jsonEqual.js';
 import { rolloutContext, type RolloutContext, type RolloutSidecar } from './rolloutContext.js';
@@ -56,7 +58,7 @@ export function containerDifferences(ctx: RolloutContext, pod: Pod): string | un
       problems.push(`container ${sidecar.name} is not in the pod (a sidecar is added only when a pod is created)`);
       continue;
     }
-    const fields = differingFields(sidecar, actual, pod);
+    const fields = differingFields(sidecar, actual, pod, ctx.sidecarSet.spec.volumes);
     if (fields.length > 0) problems.push(`container ${sidecar.name}: ${listing(fields)} ${fields.length === 1 ? 'differs' : 'differ'}`);
   }
   for (const name of recordedSidecarList(ctx.name, pod)) {
@@ -73,8 +75,8 @@ function recordedSidecarList(name: string, pod: Pod): string[] {
 const listing = (fields: string[]): string =>
   fields.length === 1 ? fields[0]! : `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
 
-function differingFields(sidecar: RolloutSidecar, actual: Container, pod: Pod): string[] {
-  const expected = sidecarContainerForPod(sidecar.spec, pod);
+function differingFields(sidecar: RolloutSidecar, actual: Container, pod: Pod, volumes: SidecarSet['spec']['volumes']): string[] {
+  const expected = sidecarContainerForPod(stdlogSidecarInPod(sidecar.spec, volumes, pod), pod);
   // What injection adds without the SidecarSet saying so: dropped from both sides before comparing.
   const ownEnv = new Set((sidecar.spec.env ?? []).map((env) => env.name));
   const addedEnv = new Set([SIDECAR_ENV_KEY]);

@@ -4,6 +4,7 @@ import type { Container, EnvVar, Pod, SidecarContainer, SidecarSet } from '@side
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { injectPod, type InjectionContext } from '../inject/injectPod.js';
+import { notUpgradableReason } from '../rollout/notUpgradableReason.js';
 import { rewriteStdlogVolumes, type StdlogContext } from './rewriteStdlogVolumes.js';
 import { STDLOG_CSI_DRIVER } from './stdlogVolume.js';
 
@@ -233,5 +234,24 @@ describe('rewriteStdlogVolumes on its own', () => {
     const once = rewriteStdlogVolumes('filebeat-sidecarset', seed000().spec, echoServer(), stdlogCtx);
     expect(once.spec.volumes).toEqual([HOST_PATH]);
     expect(rewriteStdlogVolumes('filebeat-sidecarset', once.spec, echoServer(), stdlogCtx).spec).toBe(once.spec);
+  });
+});
+
+describe('the controller compares a rewritten pod with its SidecarSet', () => {
+  const injected = (): Pod => injectPod(echoServer(), [seed000()], ctx).pod;
+
+  it('a change that leaves the containers as they are (podInjectPolicy) keeps the pod upgradable', () => {
+    const changed = withFilebeat((f) => (f.podInjectPolicy = 'AfterAppContainer'));
+    expect(notUpgradableReason(changed, injected())).toBeUndefined();
+  });
+
+  it('a change of the sidecar itself is still a difference', () => {
+    const changed = withFilebeat((f) => (f.env = [{ name: 'TZ', value: 'UTC' }]));
+    expect(notUpgradableReason(changed, injected())).toBe('container filebeat: env differs');
+  });
+
+  it('a pod injected where the driver exists compares with the SidecarSet as written', () => {
+    const pod = injectPod(echoServer(), [seed000()], withDriver).pod;
+    expect(notUpgradableReason(withFilebeat((f) => (f.podInjectPolicy = 'AfterAppContainer')), pod)).toBeUndefined();
   });
 });

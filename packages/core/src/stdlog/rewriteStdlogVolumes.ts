@@ -20,7 +20,7 @@
 //
 // Only the spec used to build containers and volumes changes: hash annotations are computed from the
 // SidecarSet as written. Pure; the inputs are never mutated.
-import type { EnvVar, FieldError, Pod, SidecarContainer, SidecarSet, VolumeMount } from '@sidecarset/api';
+import type { EnvVar, FieldError, Pod, SidecarContainer, SidecarSet, Volume, VolumeMount } from '@sidecarset/api';
 import { enforcedPodSecurity, podSecurityAllowsHostPath, POD_SECURITY_ENFORCE_LABEL } from './podSecurityLevel.js';
 import {
   isStdlogCsiVolume,
@@ -202,4 +202,16 @@ export function rewriteStdlogVolumes(sidecarSet: string, spec: SidecarSetSpec, p
     });
   }
   return { spec: out, errors };
+}
+
+/**
+ * A sidecar as injection gave it to `pod`: with the stdlog rewrite when the pod's volume of a stdlog
+ * volume's name is the rewritten hostPath (the rewrite happened), else as it is. For comparing a
+ * running pod's containers with its SidecarSet's.
+ */
+export function stdlogSidecarInPod(sidecar: SidecarContainer, volumes: readonly Volume[] | undefined, pod: Pod): SidecarContainer {
+  if (!volumes?.some(isStdlogCsiVolume)) return sidecar;
+  const context = { namespace: pod.metadata?.namespace ?? '', namespaceLabels: {}, sidecarNames: new Set([sidecar.name]) };
+  const rewrite = rewriteStdlogVolumes('', { containers: [sidecar], volumes: [...volumes] }, pod, context);
+  return rewrite.errors.length === 0 ? rewrite.spec.containers![0]! : sidecar;
 }
