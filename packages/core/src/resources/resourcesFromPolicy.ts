@@ -28,6 +28,14 @@ export const TARGET_REGEX_MAX_LENGTH = 1024;
 export const TARGET_REGEX_MAX_PROGRAM = 4096;
 /** Container names longer than a DNS label make the pod invalid; they are never matched (bounded matching). */
 const CONTAINER_NAME_MAX_LENGTH = 63;
+/**
+ * Matching work allowed per sidecar and pod: the sum over the candidate names of (length + 1) x the
+ * program size, about a nanosecond each here (12 ms). A plain regex never comes near it (`.*` allows
+ * tens of thousands of containers); a regex at the program bound allows about 45 candidates. Beyond
+ * it the pod is denied: the pod's author chooses the number of containers, and one admission must not
+ * cost a second of CPU (issue 8).
+ */
+export const TARGET_MATCH_MAX_WORK = 12_000_000;
 
 export interface PolicyError {
   /** Below the policy: '' for the policy itself, or e.g. 'resourcesExpr.limits.cpu'. */
@@ -55,19 +63,26 @@ export const compileTargetRegex = memoizeByString((pattern: string | undefined):
   return { ok: true, regex };
 }, 64);
 
-/** The containers the policy sizes the sidecar from, in OpenKruise's order. */
-export function targetContainers(pod: Pod, regex: RE2JS, sidecarNames: ReadonlySet<string>): Container[] {
-  const candidates = [
-    ...(pod.spec?.initContainers ?? []).filter((container) => container.restartPolicy === 'Always'),
-    ...(pod.spec?.containers ?? []),
-  ];
-  return candidates.filter(
-    (container) =>
-      typeof container.name === 'string' &&
-      !sidecarNames.has(container.name) &&
-      container.name.length <= CONTAINER_NAME_MAX_LENGTH &&
-      regex.test(container.name),
+/** The containers the regex is matched against, in OpenKruise's order: native sidecars, then containers. */
+function candidateContainers(pod: Pod, sidecarNames: ReadonlySet<string>): Container[] {
+  return [...(pod.spec?.initContainers ?? []).filter((container) => container.restartPolicy === 'Always'), ...(pod.spec?.containers ?? [])].filter(
+    (container) => typeof container.name === 'string' && !sidecarNames.has(container.name) && container.name.length <= CONTAINER_NAME_MAX_LENGTH,
   );
+}
+
+/** The containers the policy sizes the sidecar from, or why matching them would cost too much. */
+export function targetContainers(pod: Pod, regex: RE2JS, sidecarNames: ReadonlySet<string>): { ok: true; targets: Container[] } | { ok: false; reason: string } {
+  const candidates = candidateContainers(pod, sidecarNames);
+  const programSize = regex.programSize();
+  let work = 0;
+  for (const container of candidates) work += (container.name.length + 1) * programSize;
+  if (work > TARGET_MATCH_MAX_WORK) {
+    return {
+      ok: false,
+      reason: `matching the pod's ${candidates.length} container names against this regex (${programSize} instructions) is more work than one admission may take (a deliberate bound: use a simpler regex, or fewer containers)`,
+    };
+  }
+  return { ok: true, targets: candidates.filter((container) => regex.test(container.name)) };
 }
 
 interface Aggregate {
@@ -140,7 +155,9 @@ export function resourcesFromPolicy(policy: ResourcesPolicy, pod: Pod, sidecarNa
   const pattern = typeof policy.targetContainersNameRegex === 'string' ? policy.targetContainersNameRegex : '';
   const compiled = compileTargetRegex(pattern);
   if (!compiled.ok) return { ok: false, error: { path: 'targetContainersNameRegex', reason: compiled.reason } };
-  const targets = targetContainers(pod, compiled.regex, sidecarNames);
+  const matched = targetContainers(pod, compiled.regex, sidecarNames);
+  if (!matched.ok) return { ok: false, error: { path: 'targetContainersNameRegex', reason: matched.reason } };
+  const targets = matched.targets;
   if (targets.length === 0) return { ok: false, error: { path: 'targetContainersNameRegex', reason: `no containers match the regex pattern ${JSON.stringify(pattern)}` } };
   const aggregated = aggregateResources(targets, policy.targetContainersMode);
   if (!aggregated.ok) return { ok: false, error: { path: '', reason: aggregated.reason } };
