@@ -4,7 +4,7 @@
 // partition as an integer and a percentage, a canary selector, scatter, weight and order priority,
 // starting paused; some pods whose app never becomes ready). Compared: the number of pods updated in
 // each round, the status at the end (matchedPods, updatedPods, readyPods, updatedReadyPods), and, where
-// OpenKruise's choice of pods is deterministic (cases.ts, orderSignature), the classes of the pods each
+// OpenKruise's choice of pods is deterministic (cases.ts, orderClasses), the classes of the pods each
 // round updates. Rounds are released one at a time (rolloutParity/rolloutRounds.ts).
 //
 // fast-check with a fixed seed; PARITY_SEED=<integer> or PARITY_SEED=random adds a run with that seed
@@ -12,7 +12,7 @@
 // the size, PARITY_CONCURRENCY (default 3) how many cases roll out at once.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderSignature, parityCaseArb, type ParityCase } from './rolloutParity/cases.js';
+import { orderClasses, parityCaseArb, type ParityCase } from './rolloutParity/cases.js';
 import { rollOut, setUp, tearDown, type RolloutRecord } from './rolloutParity/rolloutRounds.js';
 import { startOpenKruiseRolloutSide, startOurRolloutSide, type RolloutSide } from './rolloutParity/sides.js';
 
@@ -56,11 +56,22 @@ function compare(c: ParityCase, theirs: RolloutRecord, mine: RolloutRecord): str
   if (theirs.updatedWhilePaused !== mine.updatedWhilePaused) differences.push(`updated while paused: OpenKruise ${theirs.updatedWhilePaused}, ours ${mine.updatedWhilePaused}`);
   if (JSON.stringify(sizes(theirs)) !== JSON.stringify(sizes(mine))) differences.push(`pods updated per round: OpenKruise ${JSON.stringify(sizes(theirs))}, ours ${JSON.stringify(sizes(mine))}`);
   if (JSON.stringify(theirs.status) !== JSON.stringify(mine.status)) differences.push(`final status: OpenKruise ${JSON.stringify(theirs.status)}, ours ${JSON.stringify(mine.status)}`);
-  const signature = orderSignature(c);
-  if (signature) {
+  const order = orderClasses(c);
+  if (order) {
     const byName = new Map(c.pods.map((p) => [p.name, p]));
-    const classes = (r: RolloutRecord) => r.rounds.map((round) => round.map((name) => signature(byName.get(name)!)).sort());
-    if (JSON.stringify(classes(theirs)) !== JSON.stringify(classes(mine))) differences.push(`pods updated per round, by the class OpenKruise orders them by: OpenKruise ${JSON.stringify(classes(theirs))}, ours ${JSON.stringify(classes(mine))}`);
+    const classes = (round: string[]) => round.map((name) => order.classOf(byName.get(name)!)).sort();
+    // Round by round while OpenKruise's order decides the classes; after the first difference the two
+    // rollouts no longer start from the same pods.
+    const updated = new Set<string>();
+    for (const [i, round] of theirs.rounds.entries()) {
+      if (!order.decided(updated)) break;
+      const [a, b] = [classes(round), classes(mine.rounds[i] ?? [])];
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        differences.push(`round ${i + 1}, pods by the class OpenKruise orders them by: OpenKruise ${JSON.stringify(a)}, ours ${JSON.stringify(b)}`);
+        break;
+      }
+      round.forEach((name) => updated.add(name));
+    }
   }
   return differences;
 }
@@ -68,7 +79,7 @@ function compare(c: ParityCase, theirs: RolloutRecord, mine: RolloutRecord): str
 function report(seed: number, outcomes: Outcome[]): string {
   const lines = [`seed ${seed}: ${outcomes.length} rollouts, ${outcomes.filter((o) => o.differences.length).length} differ`];
   for (const { c, theirs, mine, differences } of outcomes) {
-    const order = orderSignature(c) ? 'order compared' : 'order not deterministic in OpenKruise: counts only';
+    const order = orderClasses(c) ? 'order compared where OpenKruise decides it' : 'order not deterministic in OpenKruise: counts only';
     lines.push(`  case ${c.id} (${c.pods.length} pods, ${c.pods.filter((p) => p.neverReady).length} never ready; ${order}): ${JSON.stringify(c.strategy)}`);
     lines.push(`    OpenKruise rounds ${JSON.stringify(theirs.rounds.map((r) => r.length))} status ${JSON.stringify(theirs.status)}${theirs.updatedWhilePaused !== undefined ? ` (while paused: ${theirs.updatedWhilePaused})` : ''}`);
     lines.push(`    ours       rounds ${JSON.stringify(mine.rounds.map((r) => r.length))} status ${JSON.stringify(mine.status)}${mine.updatedWhilePaused !== undefined ? ` (while paused: ${mine.updatedWhilePaused})` : ''}`);

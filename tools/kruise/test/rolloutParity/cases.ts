@@ -3,7 +3,7 @@
 // starting paused) and the pods it rolls out over (zone, tier, rank and canary labels; a few pods whose
 // app never becomes ready, which the rollout takes first and which then hold a unit of maxUnavailable).
 // Also what "the same pods go first" can mean for a strategy: the class of each pod that OpenKruise's
-// order decides deterministically (see orderSignature).
+// order decides deterministically (see orderClasses).
 import type { SidecarSet, UpdatePriorityStrategy, UpdateScatterTerm } from '@sidecarset/api';
 import fc from 'fast-check';
 
@@ -122,28 +122,45 @@ export function parityPodManifest(c: ParityCase, pod: ParityPod, index: number, 
   };
 }
 
+export interface OrderClasses {
+  /** The class of a pod that OpenKruise's order decides. */
+  classOf(pod: ParityPod): string;
+  /** Whether the next round's classes are decided, given the pods updated before it. */
+  decided(updated: ReadonlySet<string>): boolean;
+}
+
 /**
- * The class of a pod that OpenKruise's update order decides, or undefined when its order is not
- * deterministic for this strategy. Its order is: not ready first (then by Ready time, restarts and
- * creation time, which differ between two planes, and an unstable sort), then a stable sort by
- * priority, then the scatter terms. So the sequence of (ready, priority) classes is fixed, and a single
- * scatter term places its carriers by counts alone, so (ready, carrier) is fixed too; with a priority
- * and a scatter term, or several scatter terms, the classes a term reorders are finer than those the
- * order before it fixed.
+ * What OpenKruise's update order decides for this strategy, or undefined when it decides nothing
+ * beyond counts. Its order is: not ready first (then by Ready time, restarts and creation time, which
+ * differ between two planes, and an unstable sort), then a stable sort by priority, then the scatter
+ * terms. So the sequence of (ready, priority) classes is fixed. A single scatter term places its
+ * carriers by counts alone, so (ready, carrier) is fixed too, but only in a round whose candidates
+ * hold at least two carriers and two others: otherwise Kruise leaves the default order as it is, and
+ * which class goes first is down to Ready times; that round and those after it compare counts only.
+ * With a priority and a scatter term, or several scatter terms, the classes a term reorders are finer
+ * than those the order before it fixed.
  */
-export function orderSignature(c: ParityCase): ((pod: ParityPod) => string) | undefined {
+export function orderClasses(c: ParityCase): OrderClasses | undefined {
   const scatter = c.strategy.scatterStrategy ?? [];
   const terms = scatter.flatMap((term) => (term.value === '*' ? [...new Set(c.pods.flatMap((p) => (p.labels[term.key] !== undefined ? [`${term.key}=${p.labels[term.key]}`] : [])))] : [`${term.key}=${term.value}`]));
   const priority = c.strategy.priorityStrategy;
   if (terms.length > 1 || (terms.length === 1 && priority)) return undefined;
-  return (pod) => {
-    const parts = [pod.neverReady ? 'not-ready' : 'ready'];
-    if (priority?.weightPriority) parts.push(`weight=${(pod.labels.tier === 'gold' ? 50 : 0) + (pod.labels.zone === 'a' ? 10 : 0)}`);
-    if (priority?.orderPriority) parts.push(`rank=${pod.labels.rank ?? 'none'}`);
-    if (terms.length === 1) {
-      const [key, value] = terms[0]!.split('=') as [string, string];
-      parts.push(pod.labels[key] === value ? `scatter:${key}=${value}` : 'scatter:other');
-    }
-    return parts.join(' ');
+  const [key, value] = terms.length === 1 ? (terms[0]!.split('=') as [string, string]) : [undefined, undefined];
+  const carries = (pod: ParityPod) => key !== undefined && pod.labels[key] === value;
+  const selected = (pod: ParityPod) => !c.strategy.selector || pod.labels.canary === 'true';
+  return {
+    classOf(pod) {
+      const parts = [pod.neverReady ? 'not-ready' : 'ready'];
+      if (priority?.weightPriority) parts.push(`weight=${(pod.labels.tier === 'gold' ? 50 : 0) + (pod.labels.zone === 'a' ? 10 : 0)}`);
+      if (priority?.orderPriority) parts.push(`rank=${pod.labels.rank ?? 'none'}`);
+      if (key !== undefined) parts.push(carries(pod) ? `scatter:${key}=${value}` : 'scatter:other');
+      return parts.join(' ');
+    },
+    decided(updated) {
+      if (key === undefined) return true;
+      const candidates = c.pods.filter((pod) => selected(pod) && !updated.has(pod.name));
+      const carriers = candidates.filter(carries).length;
+      return carriers >= 2 && candidates.length - carriers >= 2;
+    },
   };
 }
