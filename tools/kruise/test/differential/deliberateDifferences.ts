@@ -49,14 +49,21 @@ const DELIBERATE: Normalisation[] = [
   },
   {
     // The time of the injection (OpenKruise: time.Now() of its webhook; ours: the admission's clock).
-    name: 'updateTimestamp of each hash annotation entry',
+    name: 'updateTimestamp and controllerRevision of each hash annotation entry',
     apply: (pod) => {
       for (const key of [HASH, HASH_WITHOUT_IMAGE]) {
         const value = pod.metadata?.annotations?.[key];
         if (value === undefined) continue;
         try {
           const entries = JSON.parse(value) as Record<string, Record<string, unknown>>;
-          for (const entry of Object.values(entries)) if (entry && typeof entry === 'object') delete entry.updateTimestamp;
+          for (const entry of Object.values(entries)) {
+            if (!entry || typeof entry !== 'object') continue;
+            delete entry.updateTimestamp;
+            // The SidecarSet's status.latestRevision when the webhook's cache had it: OpenKruise's
+            // manager runs its controller, which writes it while a world's pods are created (so it
+            // is there or not by timing); our plane in this suite runs no controller.
+            delete entry.controllerRevision;
+          }
           pod.metadata!.annotations![key] = JSON.stringify(sortKeys(entries));
         } catch {
           // not JSON: compared as is
