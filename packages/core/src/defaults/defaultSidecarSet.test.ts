@@ -53,6 +53,16 @@ describe('defaultSidecarSet', () => {
     expect(spec.strategy).toEqual({ rollingUpdate: { maxUnavailable: 2 } });
   });
 
+  it("writes an ephemeral volume's claim template as OpenKruise does, without the null creationTimestamp its Go type writes", () => {
+    const input = minimal();
+    input.spec.volumes = [
+      { name: 'eph', ephemeral: { volumeClaimTemplate: { metadata: { labels: { app: 'agent' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1024Mi' } } } } } },
+    ];
+    expect(defaultSidecarSet(input).spec.volumes).toEqual([
+      { name: 'eph', ephemeral: { volumeClaimTemplate: { metadata: { labels: { app: 'agent' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+    ]);
+  });
+
   it('returns a new object and leaves its input alone', () => {
     const input = minimal();
     const before = structuredClone(input);

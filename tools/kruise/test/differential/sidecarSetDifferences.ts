@@ -89,6 +89,18 @@ const STORED_DELIBERATE: Normalisation[] = [
       }
     },
   },
+  {
+    // The same row: an ephemeral volume's claim template metadata, a metav1.ObjectMeta, gets the
+    // `creationTimestamp: null` its Go type writes (a struct, never omitted); ours leaves it out.
+    name: 'ephemeral volumeClaimTemplate.metadata.creationTimestamp null (OpenKruise)',
+    apply: (stored, context) => {
+      if (context.side !== 'openkruise') return;
+      for (const volume of stored.spec?.volumes ?? []) {
+        const metadata = volume.ephemeral?.volumeClaimTemplate?.metadata as { creationTimestamp?: unknown } | undefined;
+        if (metadata && metadata.creationTimestamp === null) delete metadata.creationTimestamp;
+      }
+    },
+  },
 ];
 
 const sidecarsOf = (s: SidecarSet) => [...(s.spec?.containers ?? []), ...(s.spec?.initContainers ?? [])];

@@ -95,6 +95,17 @@ export const SHAPES: Shape[] = [
   },
   { id: 'volume-host-path', name: 'a hostPath volume without a type', apply: (s, x) => addVolume(s, x, { name: 'host', hostPath: { path: '/var/log' } }, '/host') },
   { id: 'volume-pvc', name: 'a persistentVolumeClaim volume', apply: (s, x) => addVolume(s, x, { name: 'claim', persistentVolumeClaim: { claimName: 'data', readOnly: true } }, '/claim') },
+  {
+    id: 'volume-ephemeral',
+    name: 'an ephemeral volume (a claim template with metadata of its own)',
+    apply: (s, x) =>
+      addVolume(s, x, { name: 'eph', ephemeral: { volumeClaimTemplate: { metadata: { labels: { app: 'agent' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }, '/eph'),
+  },
+  {
+    id: 'volume-ephemeral-bare',
+    name: 'an ephemeral volume whose claim template has no metadata',
+    apply: (s, x) => addVolume(s, x, { name: 'eph2', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '512Mi' } } } } } }, '/eph2'),
+  },
   { id: 'volume-no-source', name: 'a volume without a source (emptyDir by default)', apply: (s, x) => addVolume(s, x, { name: 'bare' }, '/bare') },
   {
     id: 'quantities',
