@@ -54,6 +54,24 @@ const binding = (namespace: string, refs: { kind: 'ConfigMap' | 'Secret'; name: 
   spec: { subjects: [{ kind: 'SidecarSet', name: 'filebeat-sidecarset' }], resourceRefs: refs },
 });
 
+/**
+ * Bindings applied so far are in the webhook's cache once it has seen one applied after them: the
+ * watch delivers them in order. The sentinel authorises a SidecarSet of its own; its pod passes then.
+ */
+async function untilWebhookSeesBindingsSoFar(): Promise<void> {
+  const sentinel = JSON.parse((await kubectlOk(['create', '--dry-run=client', '-o', 'json', '-f', SIDECARSET])).stdout) as SidecarSet;
+  sentinel.metadata = { name: 'sentinel' };
+  sentinel.spec.selector = { matchLabels: { app: 'sentinel' } };
+  sentinel.spec.containers![0]!.name = 'sentinel';
+  await kubectlOk(['apply', '-f', '-'], JSON.stringify(sentinel));
+  const sentinelBinding = { ...binding('kube-system', [{ kind: 'ConfigMap', name: 'filebeat-config' }]), metadata: { name: 'sentinel', namespace: 'kube-system' } };
+  sentinelBinding.spec.subjects = [{ kind: 'SidecarSet', name: 'sentinel' }];
+  await kubectlOk(['apply', '-f', '-'], JSON.stringify(sentinelBinding));
+  const probe = echoPod('sentinel-probe');
+  probe.metadata!.labels = { app: 'sentinel' };
+  await expect.poll(async () => (await createPod(probe, '--dry-run=server')).code, { timeout: 30_000, interval: 200 }).toBe(0);
+}
+
 /** The webhook's binding cache is a watch: wait until a dry-run pod CREATE passes (or fails) as the binding now says. */
 async function untilWebhookSees(admitted: boolean): Promise<void> {
   await expect
@@ -99,8 +117,7 @@ describe('without an authorising binding the pod is denied, naming what is missi
   ])('$name', async ({ bindings }) => {
     await kubectlOk(['apply', '-f', SIDECARSET]);
     for (const b of bindings) await kubectlOk(['apply', '-f', '-'], JSON.stringify(b));
-    // A binding that authorises nothing here changes no decision: give the cache the time to see it anyway.
-    if (bindings.length) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await untilWebhookSeesBindingsSoFar();
     const { code, stderr } = await createPod(echoPod('denied'));
     expect(code).not.toBe(0);
     expect(stderr).toContain(`SidecarSet "filebeat-sidecarset" spec.volumes[0].configMap.name: volume "config" refers to ConfigMap kube-system/filebeat-config, but ${MISSING}`);
