@@ -357,6 +357,8 @@ function validateLifecycle(lifecycle: unknown, path: string): FieldError[] {
   return errors;
 }
 
+const SLEEP_MAX_SECONDS = 30;
+
 function validateHandler(handler: Record<string, unknown>, path: string, kinds: readonly string[]): FieldError[] {
   const present = kinds.filter((k) => handler[k] !== undefined && handler[k] !== null);
   if (present.length === 0) return [required(path, `must specify a handler type: one of ${kinds.join(', ')}`)];
@@ -375,7 +377,10 @@ function validateHandler(handler: Record<string, unknown>, path: string, kinds: 
     case 'grpc':
       return isPortNumber(action.port) ? [] : [invalid(`${at}.port`, action.port, 'must be between 1 and 65535, inclusive')];
     case 'sleep':
-      return isNonNegativeInteger(action.seconds) ? [] : [invalid(`${at}.seconds`, action.seconds, 'must be a whole number of seconds, 0 or more')];
+      // OpenKruise validates the sidecars in a pod whose terminationGracePeriodSeconds is the default 30.
+      return Number.isInteger(action.seconds) && (action.seconds as number) > 0 && (action.seconds as number) <= SLEEP_MAX_SECONDS
+        ? []
+        : [invalid(at, action.seconds, `seconds must be greater than 0 and at most ${SLEEP_MAX_SECONDS} (the default terminationGracePeriodSeconds OpenKruise validates against)`)];
     default:
       return [];
   }

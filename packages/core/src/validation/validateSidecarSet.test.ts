@@ -109,6 +109,20 @@ const cases: Case[] = [
     ['spec.containers[0].securityContext.seccompProfile.localhostProfile Required'],
   ],
   ['a resource claim is invalid: a SidecarSet cannot add the pod claim', (s) => (c0(s).resources = { claims: [{ name: 'gpu' }] }), ['spec.containers[0].resources.claims[0] Invalid']],
+  ['a preStop sleep of 0 seconds is invalid', (s) => (c0(s).lifecycle = { preStop: { sleep: { seconds: 0 } } }), ['spec.containers[0].lifecycle.preStop.sleep Invalid']],
+  ['a preStop sleep longer than the default grace period is invalid', (s) => (c0(s).lifecycle = { preStop: { sleep: { seconds: 31 } } }), ['spec.containers[0].lifecycle.preStop.sleep Invalid']],
+  ['a hostPath with .. is invalid', (s) => s.spec.volumes!.push({ name: 'hp', hostPath: { path: '/var/../etc' } }), ['spec.volumes[1].hostPath.path Invalid']],
+  ['any emptyDir medium is taken, as the Pod API takes it', (s) => s.spec.volumes!.push({ name: 'med', emptyDir: { medium: 'Disk' } }), []],
+  [
+    'a downwardAPI volume item from resourceFieldRef needs its containerName',
+    (s) => s.spec.volumes!.push({ name: 'dw', downwardAPI: { items: [{ path: 'cpu', resourceFieldRef: { resource: 'limits.cpu' } }] } }),
+    ['spec.volumes[1].downwardAPI.items[0].resourceFieldRef.containerName Required'],
+  ],
+  [
+    'two sources of a projected volume may not write one path',
+    (s) => s.spec.volumes!.push({ name: 'pj', projected: { sources: [{ configMap: { name: 'a', items: [{ key: 'k', path: 'same' }] } }, { secret: { name: 'b', items: [{ key: 'k', path: 'same' }] } }] } }),
+    ['spec.volumes[1].projected.sources[1] Invalid'],
+  ],
   ['a privileged sidecar is fine', (s) => (c0(s).securityContext = { privileged: true }), []],
   [
     'a resizePolicy restartPolicy must be NotRequired or RestartContainer',

@@ -46,12 +46,11 @@ function validateVolumeSource(volume: Record<string, unknown>, path: string): Fi
   switch (source) {
     case 'hostPath':
       if (!isNonEmptyString(value.path)) errors.push(required(`${at}.path`, 'the path on the node is required'));
+      else if (value.path.split(/[\\/]/).includes('..')) errors.push(invalid(`${at}.path`, value.path, "must not contain '..'"));
       errors.push(...checkEnum(`${at}.type`, value.type, HOST_PATH_TYPES));
       break;
     case 'emptyDir':
-      if (typeof value.medium === 'string' && !/^(|Memory|HugePages(-.+)?)$/.test(value.medium)) {
-        errors.push(invalid(`${at}.medium`, value.medium, 'must be "", "Memory" or "HugePages[-<size>]"'));
-      }
+      // medium is not checked: the Pod API (and so OpenKruise) takes any string, the kubelet decides.
       errors.push(...validateNonNegativeQuantity(value.sizeLimit, `${at}.sizeLimit`));
       break;
     case 'configMap':
@@ -92,6 +91,7 @@ function validateVolumeSource(volume: Record<string, unknown>, path: string): Fi
         if (isObject(projection) && isObject(projection.configMap)) errors.push(...validateSourceRef(projection.configMap.name, `${where}.configMap.name`));
         if (isObject(projection) && isObject(projection.secret)) errors.push(...validateSourceRef(projection.secret.name, `${where}.secret.name`));
       });
+      errors.push(...projectedPathConflicts(value.sources, `${at}.sources`));
       break;
     case 'ephemeral':
       if (!isObject(value.volumeClaimTemplate)) errors.push(required(`${at}.volumeClaimTemplate`, 'an ephemeral volume needs a volumeClaimTemplate'));
@@ -123,6 +123,34 @@ function validateDownwardItem(item: unknown, path: string): FieldError[] {
   if (hasField === hasResource) {
     errors.push(invalid(path, undefined, 'must specify exactly one of fieldRef and resourceFieldRef'));
   }
+  // In a volume (unlike an env var) there is no container to default to.
+  if (hasResource && !isNonEmptyString((item.resourceFieldRef as Record<string, unknown>).containerName)) {
+    errors.push(required(`${path}.resourceFieldRef.containerName`, 'the container whose resources to project is required in a volume'));
+  }
+  return errors;
+}
+
+/** Two sources of a projected volume may not write one path (the API server: "conflicting duplicate paths"). */
+function projectedPathConflicts(sources: unknown, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  (Array.isArray(sources) ? sources : []).forEach((projection: unknown, j) => {
+    if (!isObject(projection)) return;
+    const paths: unknown[] = [];
+    for (const kind of ['configMap', 'secret', 'downwardAPI']) {
+      const source = projection[kind];
+      if (isObject(source) && Array.isArray(source.items)) for (const item of source.items) if (isObject(item)) paths.push(item.path);
+    }
+    for (const kind of ['serviceAccountToken', 'clusterTrustBundle']) {
+      const source = projection[kind];
+      if (isObject(source)) paths.push(source.path);
+    }
+    for (const p of paths) {
+      if (typeof p !== 'string' || p === '') continue;
+      if (seen.has(p)) errors.push(invalid(`${path}[${j}]`, p, `conflicting duplicate paths: another source of this projected volume already writes ${p}`));
+      seen.add(p);
+    }
+  });
   return errors;
 }
 

@@ -310,7 +310,38 @@ export const BREAKERS: Breaker[] = [
   { id: 'transfer-bad-env-name', name: 'transferEnv of a variable named A=B', differs: 'transfer-env-unclear', apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerName: 'app', envName: 'A=B' }]) },
   { id: 'transfer-bad-source-name', name: 'transferEnv from a container named Bad_Name', differs: 'transfer-env-unclear', apply: (s, x) => void (container(s, x).transferEnv = [{ sourceContainerName: 'Bad_Name', envName: 'TZ' }]) },
 
+  { id: 'port-host-ip', name: 'a port with hostIP not-an-ip', apply: (s, x) => void (container(s, x).ports = [{ containerPort: 80, hostPort: 80, hostIP: 'not-an-ip' }]) },
+  { id: 'env-from-prefix', name: 'an envFrom prefix 1A=', apply: (s, x) => void (container(s, x).envFrom = [{ prefix: '1A=', configMapRef: { name: 'c' } }]) },
+  { id: 'env-config-map-key', name: 'an env var from configMapKeyRef key "bad key"', apply: (s, x) => void (container(s, x).env = [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'c', key: 'bad key' } } }]) },
+  { id: 'probe-port-zero', name: 'a tcpSocket probe on port 0', apply: (s, x) => void (container(s, x).livenessProbe = { tcpSocket: { port: 0 } }) },
+  { id: 'probe-port-name-bad', name: 'an httpGet probe on port name Bad_Port', apply: (s, x) => void (container(s, x).readinessProbe = { httpGet: { port: 'Bad_Port' } }) },
+  { id: 'probe-http-scheme', name: 'an httpGet probe with scheme FTP', apply: (s, x) => void (container(s, x).readinessProbe = { httpGet: { port: 80, scheme: 'FTP' as never } }) },
+  { id: 'sleep-zero', name: 'a preStop sleep of 0 seconds', apply: (s, x) => void (container(s, x).lifecycle = { preStop: { sleep: { seconds: 0 } } }) },
+  {
+    id: 'recursive-read-only',
+    name: 'recursiveReadOnly Enabled on a mount that is not readOnly',
+    apply: (s, x) => {
+      s.spec.volumes = [...(s.spec.volumes ?? []).filter((v) => v.name !== 'scratch'), { name: 'scratch', emptyDir: {} }];
+      container(s, x).volumeMounts = [{ name: 'scratch', mountPath: '/scratch', recursiveReadOnly: 'Enabled' }];
+    },
+  },
+  { id: 'termination-path-long', name: 'a terminationMessagePath of 5,000 characters', apply: (s, x) => void (container(s, x).terminationMessagePath = `/${'t'.repeat(4999)}`) },
+
   // spec.volumes
+  { id: 'secret-no-name', name: 'a secret volume without a secretName', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'sec', secret: {} }]) },
+  { id: 'empty-dir-medium', name: 'an emptyDir with medium Disk', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'med', emptyDir: { medium: 'Disk' } }]) },
+  { id: 'csi-no-driver', name: 'a csi volume without a driver', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'csi', csi: {} as never }]) },
+  {
+    id: 'downward-resource-no-container',
+    name: 'a downwardAPI volume item from resourceFieldRef without containerName',
+    apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'dw', downwardAPI: { items: [{ path: 'cpu', resourceFieldRef: { resource: 'limits.cpu' } }] } }]),
+  },
+  { id: 'host-path-dotdot', name: 'a hostPath with ..', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'hp', hostPath: { path: '/var/../etc' } }]) },
+  {
+    id: 'projected-dup-path',
+    name: 'a projected volume with two sources writing one path',
+    apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'pj', projected: { sources: [{ configMap: { name: 'a', items: [{ key: 'k', path: 'same' }] } }, { secret: { name: 'b', items: [{ key: 'k', path: 'same' }] } }] } }]),
+  },
   { id: 'volume-name-64', name: 'a volume name of 64 characters', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'v'.repeat(64), emptyDir: {} }]) },
   { id: 'volume-size-negative', name: 'an emptyDir sizeLimit of -1Gi', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'neg', emptyDir: { sizeLimit: '-1Gi' } }]) },
   { id: 'volume-items-dotdot', name: 'a configMap item path with ..', apply: (s) => void (s.spec.volumes = [...(s.spec.volumes ?? []), { name: 'cmi', configMap: { name: 'c', items: [{ key: 'k', path: '../k' }] } }]) },

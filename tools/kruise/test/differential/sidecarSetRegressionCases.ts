@@ -154,4 +154,31 @@ export const SIDECARSET_REGRESSION_CASES: SidecarSetRegressionCase[] = [
     }),
     admitted: false,
   },
+  {
+    // Bug, fixed: a preStop sleep must be 1 to 30 seconds (OpenKruise validates in a pod with the
+    // default terminationGracePeriodSeconds 30); ours took 0.
+    kind: 'admission',
+    id: 'rg-sleep-zero',
+    name: 'a preStop sleep of 0 seconds is refused by both',
+    sidecarSet: sidecarSet('rg-sleep-zero', { containers: [{ name: 'proxy-rgs12', image: 'nginx:1.25', lifecycle: { preStop: { sleep: { seconds: 0 } } } }] }),
+    admitted: false,
+  },
+  {
+    // Bug, fixed: volume rules of the Pod API ours lacked: a hostPath with '..', a downwardAPI item
+    // from resourceFieldRef without containerName, two projected sources writing one path.
+    kind: 'admission',
+    id: 'rg-volume-rules',
+    name: "a hostPath with '..' is refused by both",
+    sidecarSet: sidecarSet('rg-volume-rules', { containers: [{ name: 'proxy-rgs13', image: 'nginx:1.25' }], volumes: [{ name: 'hp', hostPath: { path: '/var/../etc' } }] }),
+    admitted: false,
+  },
+  {
+    // Bug, fixed: ours refused an emptyDir medium other than "", Memory or HugePages; the Pod API
+    // (and OpenKruise) take any.
+    kind: 'admission',
+    id: 'rg-empty-dir-medium',
+    name: 'an emptyDir with medium Disk is admitted by both',
+    sidecarSet: sidecarSet('rg-empty-dir-medium', { containers: [{ name: 'proxy-rgs14', image: 'nginx:1.25' }], volumes: [{ name: 'med', emptyDir: { medium: 'Disk' } }] }),
+    admitted: true,
+  },
 ];
