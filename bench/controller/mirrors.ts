@@ -1,7 +1,7 @@
 // Mirrors benchmark (`npm run bench:mirrors`, issue 10): one ConfigMap in kube-system, a SidecarSet
 // mounting it as kube-system/NAME and the binding that allows it, on a real control plane with the
 // real webhook and controller (as deployed: its ServiceAccount, NODE_OPTIONS) and kwok nodes.
-// 1. 200 pods in 50 namespaces (BENCH_PODS, BENCH_POD_NAMESPACES), 16 CREATEs in flight: per pod, the
+// 1. 200 pods in 50 namespaces (BENCH_PODS, BENCH_POD_NAMESPACES), 16 CREATEs in flight (HTTP, not kubectl): per pod, the
 //    time from its CREATE to a mirror existing in its namespace and to its scheduling gate lifted
 //    (both seen through a watch), p50/p99; baseline in the same run: the same pods without the
 //    SidecarSet's label, CREATE to scheduled (what a pod costs with no mirror at all).
@@ -9,7 +9,7 @@
 // 3. The source updated: the time until every one of the 1,000 mirrors holds the new data.
 // Prints figures; never fails on a time.
 import type { ConfigMap, Pod } from '@sidecarset/api';
-import { pathInformer } from '@sidecarset/api';
+import { pathInformer, requestJson } from '@sidecarset/api';
 import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { fmt, percentile, printTable, rssMiB } from '../stats.ts';
 
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     const create = async (p: Pod, sent: Map<string, number>) => {
       const key = `${p.metadata?.namespace}/${p.metadata?.name}`;
       sent.set(key, performance.now());
-      await kubectl(plane, ['create', '-f', '-'], JSON.stringify(p));
+      await requestJson(plane.kubeConfig, 'POST', `/api/v1/namespaces/${p.metadata?.namespace}/pods`, {}, p);
     };
     const plainSent = new Map<string, number>();
     const mirroredSent = new Map<string, number>();

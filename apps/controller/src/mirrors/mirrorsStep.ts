@@ -10,6 +10,7 @@ import { pathInformer, withoutManagedFields, type Informer, type InformerEvent, 
 import { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PodsBySidecarSet } from '../reconcile/podsBySidecarSet.js';
+import { WrittenObjects } from '../reconcile/writtenObjects.js';
 import { WorkQueue, type ControllerMetrics, type EventRecorder } from '../runtime/index.js';
 import type { MirrorObject } from './mirrorObject.js';
 import { apiServerMirrorWriter } from './mirrorWriter.js';
@@ -20,6 +21,8 @@ import { uniqueSources, type MirrorRef } from './wantedMirrors.js';
 
 /** Pod events gather this long before the source namespaces they touch are reconciled. */
 const POD_EVENT_BATCH_MS = 100;
+/** Gate workers: each lift is one pod PATCH, and a burst of new pods waits for them in turn otherwise. */
+const GATE_WORKERS = 16;
 
 export interface MirrorsStepOptions {
   kubeConfig: KubeConfig;
@@ -36,7 +39,7 @@ export interface MirrorsStepOptions {
 export interface MirrorsStep {
   /** Its own caches, to start, wait for and stop with the controller's. */
   informers: Informer<{ metadata?: object }>[];
-  /** Reconciles with `workers` per queue until shutDown. */
+  /** Reconciles with `workers` source namespaces at a time (and more pods' gates) until shutDown. */
   run(workers: number): Promise<void>;
   shutDown(): Promise<void>;
   /** Stops the per-source watches (the informers above are the caller's to stop). */
@@ -69,9 +72,21 @@ export function createMirrorsStep(options: MirrorsStepOptions): MirrorsStep {
   const gates = new WorkQueue<string>({ hooks: hooks('mirror-gates') });
   const sources = new SourceInformers(kubeConfig, (namespace) => queue.add(namespace), onError);
   const writes = new Counter({ name: 'sidecarset_mirror_writes_total', help: 'Writes the controller made for mirrors, by kind', labelNames: ['kind'] as const, registers: [metrics.registry] });
-  const writer = apiServerMirrorWriter(kubeConfig, (kind) => writes.inc({ kind }));
+  // A status just written stands in for the cached binding until the watch delivers it: the next
+  // reconcile would otherwise write at the old resourceVersion (a conflict) and gates would wait for the event.
+  const writtenBindings = new WrittenObjects<SidecarSetResourceBinding>();
+  const apiServer = apiServerMirrorWriter(kubeConfig, (kind) => writes.inc({ kind }));
+  const writer = {
+    ...apiServer,
+    async updateBindingStatus(...args: Parameters<typeof apiServer.updateBindingStatus>) {
+      const stored = await apiServer.updateBindingStatus(...args);
+      writtenBindings.record(stored);
+      addGatedIn();
+      return stored;
+    },
+  };
 
-  const bindingsIn = (namespace: string) => bindings.list().filter((b) => b.metadata?.namespace === namespace);
+  const bindingsIn = (namespace: string) => writtenBindings.freshestOf(bindings.list().filter((b) => b.metadata?.namespace === namespace));
   const mirror = (ref: MirrorRef) => (ref.kind === 'Secret' ? secrets : configMaps).get(`${ref.namespace}/${ref.name}`);
   const sourceNamespaces = (sidecarSet: SidecarSet | undefined) => new Set(sidecarSet ? uniqueSources(sidecarSet).map((s) => s.namespace) : []);
   const allSourceNamespaces = () => new Set([...bindings.list().map((b) => b.metadata?.namespace ?? ''), ...sidecarSets.list().flatMap((s) => [...sourceNamespaces(s)])]);
@@ -83,6 +98,7 @@ export function createMirrorsStep(options: MirrorsStepOptions): MirrorsStep {
   };
 
   bindings.subscribe((e) => {
+    writtenBindings.observe(e);
     sources.sync(bindings.list());
     queue.add(e.object.metadata?.namespace ?? '');
     addGatedIn();
@@ -150,7 +166,7 @@ export function createMirrorsStep(options: MirrorsStepOptions): MirrorsStep {
       sources.sync(bindings.list());
       allSourceNamespaces().forEach((ns) => queue.add(ns));
       addGatedIn();
-      await Promise.all([queue.run(workers, (ns) => reconcileMirrors(ns, deps)), gates.run(workers, (key) => reconcileGate(key, gateDeps))]);
+      await Promise.all([queue.run(workers, (ns) => reconcileMirrors(ns, deps)), gates.run(Math.max(workers, GATE_WORKERS), (key) => reconcileGate(key, gateDeps))]);
     },
     async shutDown() {
       await Promise.all([queue.shutDown(), gates.shutDown()]);
