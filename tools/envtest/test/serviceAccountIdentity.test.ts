@@ -53,7 +53,12 @@ describe('the apps run as their ServiceAccounts', () => {
     expect(raw.code).not.toBe(0);
     expect(raw.stderr).toMatch(/forbidden/i);
     expect(await canI(webhook.kubeconfigPath, 'list', 'secrets', '--all-namespaces')).toBe('no');
-    expect(await canI(controller.kubeconfigPath, 'list', 'secrets', '--all-namespaces')).toBe('no');
+  });
+
+  it('the controller reads Secrets (mirror sources, docs/design/cross-namespace-mirrors.md) and may not exec into or create pods', async () => {
+    expect(await canI(controller.kubeconfigPath, 'list', 'secrets', '--all-namespaces')).toBe('yes');
+    expect(await canI(controller.kubeconfigPath, 'create', 'pods', '-n', 'default')).toBe('no');
+    expect(await canI(controller.kubeconfigPath, 'create', 'pods/exec', '-n', 'default')).toBe('no');
   });
 
   it('the webhook reads SidecarSets and Namespaces, and ControllerRevisions in its revision namespace only', async () => {
