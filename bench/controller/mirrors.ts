@@ -66,6 +66,17 @@ function watchers(plane: ControlPlane) {
   return { mirrorSeen, mirrorData, scheduled, ungated, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
 }
 
+/** The controller's /metrics, from the port its log names. */
+async function controllerMetrics(logs: string): Promise<string> {
+  const port = /"port":(\d+)/.exec(logs.split('\n').find((l) => l.includes('health server listening')) ?? '')?.[1];
+  return port ? (await fetch(`http://127.0.0.1:${port}/metrics`)).text() : '';
+}
+
+function metricValue(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
 async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -134,12 +145,19 @@ async function main(): Promise<void> {
     await until('mirrored pods ungated and scheduled', () => [...mirroredSent.keys()].every((k) => watch.scheduled.has(k)), 300_000);
 
     const toMirror = [...mirroredSent].map(([key, at]) => Math.max(0, watch.mirrorSeen.get(key.split('/')[0]!)! - at));
+    const firstSent = new Map<string, number>();
+    for (const [key, at] of mirroredSent) {
+      const ns = key.split('/')[0]!;
+      firstSent.set(ns, Math.min(firstSent.get(ns) ?? Infinity, at));
+    }
+    const toMirrorFirst = [...firstSent].map(([ns, at]) => watch.mirrorSeen.get(ns)! - at);
     const toUngated = [...mirroredSent].map(([key, at]) => watch.ungated.get(key)! - at);
     const toScheduled = [...mirroredSent].map(([key, at]) => watch.scheduled.get(key)! - at);
     const baseline = [...plainSent].map(([key, at]) => watch.scheduled.get(key)! - at);
     console.log(`\n${PODS} pods in ${POD_NAMESPACES} namespaces, ${IN_FLIGHT} CREATEs in flight (ms from CREATE sent)`);
     printTable(['measure', 'p50', 'p99', 'max'], [
       ['mirror exists in the pod namespace', ...quantiles(toMirror)],
+      [`  for the first pod of each of the ${firstSent.size} namespaces`, ...quantiles(toMirrorFirst)],
       ['scheduling gate lifted', ...quantiles(toUngated)],
       ['scheduled (bound to a node)', ...quantiles(toScheduled)],
       ['baseline: pod without mirror scheduled', ...quantiles(baseline)],
@@ -164,6 +182,14 @@ async function main(): Promise<void> {
       [`source update -> all ${MIRRORS} mirrors updated (ms)`, fmt(spreadMs, 0)],
       ['per mirror (ms)', fmt(spreadMs / MIRRORS, 2)],
     ]);
+    const metrics = await controllerMetrics(controller.logs());
+    console.log('\ncontroller work queues');
+    printTable(['queue', 'success', 'requeue', 'requeue_after', 'error', 'retries'], ['mirrors', 'mirror-gates'].map((name) => [
+      name,
+      ...['success', 'requeue', 'requeue_after', 'error'].map((result) => metricValue(metrics, 'controller_runtime_reconcile_total', `controller="${name}",result="${result}"`)),
+      metricValue(metrics, 'workqueue_retries_total', `name="${name}"`),
+    ]));
+    printTable(['mirror writes', 'count'], ['mirror-ConfigMap', 'binding-status', 'binding-finalizer', 'pod-scheduling-gate'].map((kind) => [kind, metricValue(metrics, 'sidecarset_mirror_writes_total', `kind="${kind}"`)]));
     await watch.stop();
   } finally {
     await plane.stop();

@@ -164,6 +164,19 @@ describe('reconcileMirrors', () => {
     expect(c.bindings()[0]!.status?.mirrors).toEqual([]);
   });
 
+  it('A mirror one binding stops authorising while another still does stays, recorded by the other only', async () => {
+    const second = { ...binding(), metadata: { ...binding().metadata, name: 'second' } };
+    const c = cluster({ bindings: [binding(), second] });
+    await reconcileMirrors('kube-system', c.deps);
+    const uid = c.objects.get(`ConfigMap/default/${MIRROR}`)?.metadata?.uid;
+    expect(c.bindings().map((b) => b.status?.mirrors?.map((m) => m.uid))).toEqual([[uid], [uid]]);
+    c.setBindings(c.bindings().map((b) => (b.metadata?.name === 'allow' ? { ...b, spec: { ...b.spec, resourceRefs: [{ kind: 'ConfigMap', name: 'other' }] } } : b)));
+    await reconcileMirrors('kube-system', c.deps);
+    expect(c.objects.get(`ConfigMap/default/${MIRROR}`)?.metadata?.uid).toBe(uid);
+    expect(c.bindings().map((b) => [b.metadata?.name, b.status?.mirrors?.map((m) => m.uid)])).toEqual([['allow', []], ['second', [uid]]]);
+    expect(c.objects.get(`ConfigMap/default/${MIRROR}`)?.metadata?.annotations?.['sidecarset.dev/mirror-bindings']).toBe('second');
+  });
+
   it('A binding being deleted: its mirrors are deleted, then its finalizer removed', async () => {
     const c = cluster();
     await reconcileMirrors('kube-system', c.deps);

@@ -153,7 +153,8 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
     created.delete(key);
   });
 
-  // What each live binding records: the mirrors it authorises that are ours, and what it recorded that is not deleted yet.
+  // What each live binding records: the mirrors it authorises that are ours, and what it recorded that
+  // is not deleted yet (and not kept for another binding).
   const kept = new Map<string, SidecarSetResourceBindingMirror>([...ours].filter(([key]) => !deleted.has(key)));
   for (const [key, m] of trusted) kept.set(key, m);
   const recordedBy = new Map<string, Set<string>>();
@@ -161,7 +162,7 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
   for (const binding of live) {
     const name = binding.metadata?.name ?? '';
     const before = new Set((binding.status?.mirrors ?? []).map(mirrorKey));
-    const mirrors = [...kept].filter(([key]) => wanted.get(key)?.bindings.includes(name) || before.has(key)).map(([, m]) => m);
+    const mirrors = [...kept].filter(([key]) => wanted.get(key)?.bindings.includes(name) || (before.has(key) && !trusted.has(key))).map(([, m]) => m);
     const authorised = [...wanted.values()].filter((w) => w.bindings.includes(name));
     const status = bindingStatus(
       binding,
