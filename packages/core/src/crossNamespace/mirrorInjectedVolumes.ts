@@ -12,6 +12,7 @@ import { volumeSources, type SourceReference } from './crossNamespaceSources.js'
 import { jsonEqual } from '../patch/jsonEqual.js';
 import { mirrorName } from './mirrorName.js';
 import { sameSource, type CrossNamespaceSource } from './source.js';
+import { validateSourceRef } from './validateSourceRef.js';
 
 /** Where an injected volume comes from: the SidecarSet and the index in its spec.volumes. */
 export interface VolumeOrigin {
@@ -91,6 +92,12 @@ export function mirrorInjectedVolumes(volumes: readonly Volume[], origins: Reado
     if (references.length === 0) return volume;
     for (const { source, path } of references) {
       const shown = `volume "${volume.name}" refers to ${source.kind} ${source.namespace}/${source.name}`;
+      // A SidecarSet stored before our webhook (from OpenKruise) may hold one no mirror can be named after.
+      const invalid = validateSourceRef(`${source.namespace}/${source.name}`, path);
+      if (invalid.length > 0) {
+        errors.push({ ...invalid[0]!, sidecarSet: origin.sidecarSet });
+        continue;
+      }
       const bindings = authorisingBindings(ctx.bindings, origin.sidecarSet, source);
       if (bindings.length === 0) {
         errors.push({ sidecarSet: origin.sidecarSet, path, type: 'Forbidden', reason: `${shown}, but ${missingBindingMessage(origin.sidecarSet, source)}` });

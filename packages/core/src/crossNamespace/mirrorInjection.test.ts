@@ -67,6 +67,13 @@ describe('cross-namespace volumes at injection', () => {
     expect(result.errors.map((e) => [e.path, e.reason.includes('Secret "root-creds"')])).toEqual([['spec.volumes[1].secret.secretName', true]]);
   });
 
+  it('a NAMESPACE/NAME that validation would refuse (a SidecarSet stored without our webhook) denies the pod, naming the field', () => {
+    const stored = withVolumes(seedSidecarSet(), [{ name: 'config', configMap: { name: 'kube-system/a/b' } }], ['config']);
+    const result = injectPod(podOf(), [stored], ctxWith([binding('kube-system', 'b', ['filebeat-sidecarset'], [['ConfigMap', 'a/b']])]));
+    expect(result.errors).toMatchObject([{ sidecarSet: 'filebeat-sidecarset', path: 'spec.volumes[0].configMap.name', type: 'Invalid' }]);
+    expect(result.errors[0]!.reason).toContain('exactly one "/"');
+  });
+
   it('a forged mirrors annotation is rebuilt and the pod\'s own volume naming a mirror is left as it is', () => {
     const own: Volume = { name: 'stolen', secret: { secretName: 'mirror.kube-system.root-creds' } };
     const pod = podOf({ volumes: [own] }, { 'sidecarset.dev/mirrors': 'Secret/kube-system/root-creds' });
