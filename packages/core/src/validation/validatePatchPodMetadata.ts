@@ -5,6 +5,10 @@ import { checkEnum, duplicate, invalid, invalidEach, isObject, keyPath, listAt, 
 import { qualifiedName } from './k8sNames.js';
 
 export const PATCH_POLICIES = ['Retain', 'Overwrite', 'MergePatchJson'] as const;
+/** 256 KiB: the most all annotations of an object may take (apimachinery's TotalAnnotationSizeLimitB). */
+const ANNOTATIONS_TOTAL_MAX = 256 * 1024;
+const encoder = new TextEncoder();
+const utf8Length = (text: string): number => encoder.encode(text).length;
 
 export function validatePatchPodMetadata(patches: unknown, path: string): FieldError[] {
   const errors: FieldError[] = [];
@@ -19,6 +23,12 @@ export function validatePatchPodMetadata(patches: unknown, path: string): FieldE
         errors.push(typeInvalid(`${at}.annotations`, annotations, 'must be a map of annotation keys to string values'));
       } else errors.push(required(`${at}.annotations`, 'a patch needs at least one annotation'));
       return;
+    }
+    // The API server's limit on a pod's annotations (TotalAnnotationSizeLimitB), which OpenKruise
+    // checks on each patch's annotations: keys and values together, in UTF-8 bytes.
+    const size = Object.entries(annotations).reduce((sum, [key, value]) => sum + utf8Length(key) + (typeof value === 'string' ? utf8Length(value) : 0), 0);
+    if (size > ANNOTATIONS_TOTAL_MAX) {
+      errors.push(tooLong(`${at}.annotations`, undefined, `may not be more than ${ANNOTATIONS_TOTAL_MAX} bytes (keys and values together): all annotations of a pod together may not be longer`));
     }
     for (const [key, value] of Object.entries(annotations)) {
       const where = keyPath(`${at}.annotations`, key);

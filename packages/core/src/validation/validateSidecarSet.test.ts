@@ -123,6 +123,12 @@ const cases: Case[] = [
     (s) => s.spec.volumes!.push({ name: 'pj', projected: { sources: [{ configMap: { name: 'a', items: [{ key: 'k', path: 'same' }] } }, { secret: { name: 'b', items: [{ key: 'k', path: 'same' }] } }] } }),
     ['spec.volumes[1].projected.sources[1] Invalid'],
   ],
+  [
+    "a patch's annotations may not exceed 256 KiB together",
+    (s) => (s.spec.patchPodMetadata = [{ annotations: { 'example.com/a': 'a'.repeat(150 * 1024), 'example.com/b': 'b'.repeat(150 * 1024) }, patchPolicy: 'Retain' }]),
+    ['spec.patchPodMetadata[0].annotations TooLong'],
+  ],
+  ['a scatter term with an empty value is a label value', (s) => (s.spec.updateStrategy = { scatterStrategy: [{ key: 'zone', value: '' }] }), []],
   ['a privileged sidecar is fine', (s) => (c0(s).securityContext = { privileged: true }), []],
   [
     'a resizePolicy restartPolicy must be NotRequired or RestartContainer',
@@ -334,9 +340,9 @@ const cases: Case[] = [
   ],
   ['an empty orderedKey is required', (s) => (s.spec.updateStrategy = { priorityStrategy: { orderPriority: [{ orderedKey: '' }] } }), ['spec.updateStrategy.priorityStrategy.orderPriority[0].orderedKey Required']],
   [
-    'scatter terms need a key and a value, once each',
-    (s) => (s.spec.updateStrategy = { scatterStrategy: [{ key: 'app_name', value: 'nginx' }, { key: '', value: '' }, { key: 'app_name', value: 'nginx' }] }),
-    ['spec.updateStrategy.scatterStrategy[1].key Required', 'spec.updateStrategy.scatterStrategy[1].value Required', 'spec.updateStrategy.scatterStrategy[2] Duplicate'],
+    'scatter terms need a key and a value (possibly empty, a label value), once each',
+    (s) => (s.spec.updateStrategy = { scatterStrategy: [{ key: 'app_name', value: 'nginx' }, { key: '', value: '' }, { key: 'app_name', value: 'nginx' }, { key: 'zone' } as never] }),
+    ['spec.updateStrategy.scatterStrategy[1].key Required', 'spec.updateStrategy.scatterStrategy[2] Duplicate', 'spec.updateStrategy.scatterStrategy[3].value Required'],
   ],
   ['a scatter term with value * is fine', (s) => (s.spec.updateStrategy = { scatterStrategy: [{ key: 'zone', value: '*' }] }), []],
   ['the legacy strategy.rollingUpdate.maxUnavailable is checked too', (s) => (s.spec.strategy = { rollingUpdate: { maxUnavailable: -2 } }), ['spec.strategy.rollingUpdate.maxUnavailable Invalid']],

@@ -80,7 +80,8 @@ function validateScatterStrategy(scatter: unknown, path: string): FieldError[] {
     const { key, value } = term;
     if (!isNonEmptyString(key)) errors.push(required(`${at}.key`, 'the pod label key to scatter on is required'));
     else errors.push(...invalidEach(`${at}.key`, key, qualifiedName(key)));
-    if (!isNonEmptyString(value)) errors.push(required(`${at}.value`, 'the label value is required; "*" scatters over every value present'));
+    // An empty value is a label value (OpenKruise takes it): the pods whose label is "".
+    if (typeof value !== 'string') errors.push(required(`${at}.value`, 'the label value is required; "*" scatters over every value present'));
     else if (value !== '*') errors.push(...invalidEach(`${at}.value`, value, labelValue(value)));
     if (isNonEmptyString(key) && typeof value === 'string') {
       const id = `${key}=${value}`;

@@ -212,6 +212,16 @@ export const BREAKERS: Breaker[] = [
     apply: (s, x) => void (container(s, x).upgradeStrategy = { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'openkruise/hotupgrade-sample:empty' }),
   },
   {
+    id: 'hot-twin-name',
+    name: 'a HotUpgrade sidecar next to a container named like one of its twins (<name>-1)',
+    differs: 'hot-upgrade-rules',
+    apply: (s, x) => {
+      const hot = container(s, x);
+      hot.upgradeStrategy = { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'openkruise/hotupgrade-sample:empty' };
+      s.spec.containers!.push(plain(`${hot.name}-1`));
+    },
+  },
+  {
     id: 'hot-init',
     name: 'HotUpgrade on an initContainer',
     differs: 'hot-upgrade-rules',
@@ -481,6 +491,24 @@ export const BREAKERS: Breaker[] = [
     differs: 'order-key-not-a-label-key',
     apply: (s, x) => void (rollingUpdateAllowed(s, x).priorityStrategy = { orderPriority: [{ orderedKey: 'bad key' }] }),
   },
+  {
+    id: 'priority-weight-negative',
+    name: 'a weightPriority weight of -1',
+    apply: (s, x) => void (rollingUpdateAllowed(s, x).priorityStrategy = { weightPriority: [{ weight: -1, matchSelector: { matchLabels: { tier: 'front' } } }] }),
+  },
+  {
+    id: 'priority-bad-operator',
+    name: 'a weightPriority matchSelector with operator Equals',
+    apply: (s, x) =>
+      void (rollingUpdateAllowed(s, x).priorityStrategy = { weightPriority: [{ weight: 10, matchSelector: { matchExpressions: [{ key: 'tier', operator: 'Equals' as never, values: ['a'] }] } }] }),
+  },
+  { id: 'scatter-empty-value', name: 'a scatterStrategy term with an empty value', apply: (s, x) => void (rollingUpdateAllowed(s, x).scatterStrategy = [{ key: 'zone', value: '' }]) },
+  {
+    id: 'scatter-bad-key',
+    name: 'a scatterStrategy key that is not a label key',
+    differs: 'order-key-not-a-label-key',
+    apply: (s, x) => void (rollingUpdateAllowed(s, x).scatterStrategy = [{ key: 'bad key', value: 'a' }]),
+  },
   { id: 'scatter-empty-key', name: 'a scatterStrategy term without a key', apply: (s, x) => void (rollingUpdateAllowed(s, x).scatterStrategy = [{ key: '', value: 'a' }]) },
   {
     id: 'scatter-dup',
@@ -531,6 +559,12 @@ export const BREAKERS: Breaker[] = [
   },
   { id: 'patch-not-whitelisted', name: 'an annotation key the whitelist does not allow', apply: (s) => void patch(s, { 'other.example/key': 'x' }, 'Retain') },
   { id: 'patch-value-not-string', name: 'an annotation value that is a number', apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-num`]: 5 as never }, 'Retain') },
+  {
+    id: 'patch-too-large',
+    name: 'two patched annotations of 150 KiB each (over the 256 KiB of all annotations)',
+    apply: (s) =>
+      void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-big1`]: 'a'.repeat(150 * 1024), [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-big2`]: 'b'.repeat(150 * 1024) }, 'Retain'),
+  },
   { id: 'patch-no-policy', name: 'control: a patch without patchPolicy (Retain by default)', apply: (s) => void patch(s, { [`${PATCH_ANNOTATION_PREFIX}${s.metadata!.name}-n`]: 'x' }) },
 
   // The rest of the spec

@@ -181,4 +181,24 @@ export const SIDECARSET_REGRESSION_CASES: SidecarSetRegressionCase[] = [
     sidecarSet: sidecarSet('rg-empty-dir-medium', { containers: [{ name: 'proxy-rgs14', image: 'nginx:1.25' }], volumes: [{ name: 'med', emptyDir: { medium: 'Disk' } }] }),
     admitted: true,
   },
+  {
+    // Bug, fixed: an empty scatterStrategy value is a label value; OpenKruise takes it, ours refused it.
+    kind: 'admission',
+    id: 'rg-scatter-empty-value',
+    name: 'a scatterStrategy term with an empty value is admitted by both',
+    sidecarSet: sidecarSet('rg-scatter-empty-value', { containers: [{ name: 'proxy-rgs15', image: 'nginx:1.25' }], updateStrategy: { scatterStrategy: [{ key: 'zone', value: '' }] } }),
+    admitted: true,
+  },
+  {
+    // Bug, fixed: OpenKruise validates each patch's annotations as object metadata, at most 256 KiB
+    // together; ours bounded each value only.
+    kind: 'admission',
+    id: 'rg-patch-too-large',
+    name: "a patch whose annotations exceed 256 KiB together is refused by both",
+    sidecarSet: sidecarSet('rg-patch-too-large', {
+      containers: [{ name: 'proxy-rgs16', image: 'nginx:1.25' }],
+      patchPodMetadata: [{ annotations: { 'diff.example/rg-big1': 'a'.repeat(150 * 1024), 'diff.example/rg-big2': 'b'.repeat(150 * 1024) }, patchPolicy: 'Retain' }],
+    }),
+    admitted: false,
+  },
 ];
