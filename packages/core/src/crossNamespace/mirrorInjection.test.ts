@@ -40,6 +40,16 @@ describe('cross-namespace volumes at injection', () => {
     expect(result.pod.spec?.schedulingGates).toEqual([{ name: 'sidecarset.dev/mirrors' }]);
   });
 
+  it('a pod and SidecarSet without volumes: the pod gets no volumes list', () => {
+    const plain = seedSidecarSet();
+    delete plain.spec.volumes;
+    delete plain.spec.containers![0]!.volumeMounts;
+    const result = injectPod(podOf(), [plain], ctxWith([]));
+    expect(result.errors).toEqual([]);
+    expect(result.pod.spec).not.toHaveProperty('volumes');
+    expect(result.patch.map((op) => op.path)).not.toContain('/spec/volumes');
+  });
+
   it('the SidecarSet itself is not changed', () => {
     const sidecarSet = seedSidecarSet();
     const before = structuredClone(sidecarSet);

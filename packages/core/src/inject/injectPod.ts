@@ -235,7 +235,10 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   if (initContainers.length > 0) spec.initContainers = placeSidecarContainers(podSpec.initContainers ?? [], initContainers);
   if (containers.length > 0) spec.containers = placeSidecarContainers(podSpec.containers ?? [], containers);
   if (volumes.length > 0) spec.volumes = mergeByKey(podSpec.volumes ?? [], volumes, (v) => v.name);
-  const mirrored = mirrorInjectedVolumes(spec.volumes ?? [], volumeOrigins, { bindings: ctx.bindings ?? [], namespace, ...(podSpec.nodeName ? { nodeName: podSpec.nodeName } : {}) });
+  // Only volumes a SidecarSet brings can name a source: a pod without volumes keeps having none.
+  const mirrored = spec.volumes
+    ? mirrorInjectedVolumes(spec.volumes, volumeOrigins, { bindings: ctx.bindings ?? [], namespace, ...(podSpec.nodeName ? { nodeName: podSpec.nodeName } : {}) })
+    : { volumes: undefined, sources: [], errors: [] };
   if (mirrored.errors.length > 0) return unchanged(pod, skipped, mirrored.errors);
   if (mirrored.volumes !== spec.volumes) spec.volumes = mirrored.volumes;
   if (secrets.length > 0) spec.imagePullSecrets = uniqueByKey(podSpec.imagePullSecrets ?? [], secrets, (s) => s.name ?? '');
