@@ -21,8 +21,8 @@ import { uniqueSources, type MirrorRef } from './wantedMirrors.js';
 
 /** Pod events gather this long before the source namespaces they touch are reconciled. */
 const POD_EVENT_BATCH_MS = 100;
-/** Gate workers: each lift is one pod PATCH, and a burst of new pods waits for them in turn otherwise. */
-const GATE_WORKERS = 16;
+/** Gate workers: each lift is one pod PATCH, and a burst of new pods would wait for them in turn (as many as the rollout patches in flight). */
+const GATE_WORKERS = 64;
 
 export interface MirrorsStepOptions {
   kubeConfig: KubeConfig;
