@@ -35,6 +35,14 @@ const crd = (file: string) => {
 };
 
 describe('SidecarSet CRD', () => {
+  // Found by tools/kruise/test/differentialSidecarSets.integration.test.ts (regression case
+  // rg-env-twice): a list keyed by a field is enforced by the API server for a CRD, not for a Pod.
+  it('keys no list by a field (env, ports, volumeMounts...): duplicates are the webhook\'s to judge, as the Pod API judges them', () => {
+    const text = generated.get('crds/apps.kruise.io_sidecarsets.yaml')!;
+    expect(text).not.toContain('x-kubernetes-list-type: map');
+    expect(text).not.toContain('x-kubernetes-list-map-keys');
+  });
+
   it('is apps.kruise.io/v1alpha1, cluster scoped, with a status subresource', () => {
     const { manifest } = crd('apps.kruise.io_sidecarsets.yaml');
     expect(manifest.metadata.name).toBe('sidecarsets.apps.kruise.io');
