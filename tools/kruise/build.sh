@@ -3,6 +3,8 @@
 #   kruise-manager   github.com/openkruise/kruise (main.go at the module root: webhooks + controllers)
 #   loopback-up      go/loopback (ours, standard library only): brings `lo` up inside `unshare --net`,
 #                    then execs a command (netns.sh; no iproute2 needed)
+#   calculator, whitelist  go/manager/cmd/*: OpenKruise's resourcesPolicy calculator and patchPodMetadata
+#                    whitelist check behind a line protocol, the oracles of two tests
 # and copies, from the same module in the module cache, the manifests a test fixture needs:
 #   config/crd/*.yaml              OpenKruise's own CRDs (config/crd/bases: SidecarSet, and ImagePullJob,
 #                                  which the manager insists on at start; the rest only if wanted)
@@ -16,12 +18,15 @@
 #   bash tools/kruise/build.sh --update-modules  # regenerate go/manager/go.mod+go.sum from versions.env
 #
 # Output: ${SIDECARSET_KRUISE_CACHE:-$HOME/.cache/sidecarset/kruise}/<hash>/{bin/kruise-manager,config/...}
-# where <hash> covers versions.env, go.mod/go.sum, go/loopback, the recipe below and the Go version.
+# where <hash> covers versions.env, go.mod/go.sum, go/loopback, the oracles' sources, the recipe below and the Go version.
 # Progress goes to stderr; stdout carries only the output dir (last line). The go build runs at nice 19.
 set -euo pipefail
 
 # Bump when the build recipe (flags, ldflags, copied manifests) changes, to invalidate caches.
-RECIPE_VERSION=2
+RECIPE_VERSION=3
+# go/manager/cmd/<name>: OpenKruise functions run by tests as oracles (its resource calculator, its
+# patchPodMetadata whitelist check), built with the manager from the same module graph.
+ORACLES=(calculator whitelist)
 MODULE=github.com/openkruise/kruise
 # source in the module : destination in the output dir
 MANIFESTS=(config/crd/bases:config/crd config/webhook/manifests.yaml:config/webhook/manifests.yaml)
@@ -89,6 +94,7 @@ HASH=$(
   {
     echo "recipe=$RECIPE_VERSION go=$GO_ENV_KEY manifests=${MANIFESTS[*]}"
     cat "$VERSIONS_FILE" "$GO_DIR/go.mod" "$GO_DIR/go.sum" "$LOOPBACK_DIR/go.mod" "$LOOPBACK_DIR/main.go"
+    for o in "${ORACLES[@]}"; do cat "$GO_DIR/cmd/$o/main.go"; done
   } | sha256sum | cut -c1-16
 )
 OUT_DIR="$CACHE_ROOT/$HASH"
@@ -101,7 +107,8 @@ fi
 
 complete() {
   [[ -f "$OUT_DIR/.complete" && -x "$OUT_DIR/bin/kruise-manager" && -x "$OUT_DIR/bin/loopback-up" ]] || return 1
-  local m
+  local m o
+  for o in "${ORACLES[@]}"; do [[ -x "$OUT_DIR/bin/$o" ]] || return 1; done
   for m in "${MANIFESTS[@]}"; do [[ -e "$OUT_DIR/${m#*:}" ]] || return 1; done
   [[ -f "$OUT_DIR/config/crd/apps.kruise.io_sidecarsets.yaml" ]]
 }
@@ -161,6 +168,12 @@ HEARTBEAT_PID=
 log "built kruise-manager in $(($(date +%s) - T0))s"
 (cd "$LOOPBACK_DIR" && nice -n 19 go build -trimpath -buildvcs=false -ldflags "-s -w" -o "$STAGE/bin/loopback-up" .) ||
   die "go build failed for loopback-up"
+# The oracles: OpenKruise's own functions behind a line protocol, for tests that compare ours with them.
+for o in "${ORACLES[@]}"; do
+  (cd "$GO_DIR" && nice -n 19 go build -mod=readonly -trimpath -buildvcs=false -ldflags "-s -w" -o "$STAGE/bin/$o" "./cmd/$o") ||
+    die "go build failed for the $o oracle"
+done
+log "built the oracles (${ORACLES[*]}) in $(($(date +%s) - T0))s since the start"
 
 # The manifests come from the very module the binary was built from (verified against go.sum).
 MOD_DIR=$(cd "$GO_DIR" && go list -mod=readonly -m -f '{{.Dir}}' "$MODULE")

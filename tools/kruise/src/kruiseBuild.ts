@@ -14,6 +14,8 @@ export interface KruiseBuild {
   crdDir: string;
   /** Its webhook configuration templates (config/webhook/manifests.yaml of its module). */
   webhookManifests: string;
+  /** go/manager/cmd/<name> binaries: OpenKruise's own functions, for tests that compare ours with them. */
+  oracle(name: 'calculator' | 'whitelist'): string;
 }
 
 export function kruiseBuild(): KruiseBuild {
@@ -23,6 +25,7 @@ export function kruiseBuild(): KruiseBuild {
     manager: join(dir, 'bin/kruise-manager'),
     crdDir: join(dir, 'config/crd'),
     webhookManifests: join(dir, 'config/webhook/manifests.yaml'),
+    oracle: (name: 'calculator' | 'whitelist') => join(dir, 'bin', name),
   };
   for (const path of [build.manager, build.crdDir, build.webhookManifests]) {
     if (!existsSync(path)) {

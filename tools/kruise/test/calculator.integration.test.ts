@@ -3,11 +3,7 @@
 // kruise-manager): generated expressions over a bound cpu or memory variable, and generated quantity
 // strings, must give the same result or both an error. packages/core/src/resources is written anew;
 // this is what says it reads the language as OpenKruise does, quirks included.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import {
   evaluateExpression,
   formatGoQuantity,
@@ -18,21 +14,15 @@ import {
   type GoQuantity,
 } from '@sidecarset/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kruiseBuild } from '../src/kruiseBuild.js';
 
-const MANAGER_MODULE = join(dirname(fileURLToPath(import.meta.url)), '..', 'go', 'manager');
 const SEED = 20_261_202;
-let dir: string;
 let binary: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kruise-calculator-'));
-  binary = join(dir, 'calculator');
-  // The modules are in the cache once kruise-manager is built (this runs without a network).
-  execFileSync('go', ['build', '-mod=readonly', '-trimpath', '-buildvcs=false', '-o', binary, './cmd/calculator'], { cwd: MANAGER_MODULE, stdio: 'pipe', env: { ...process.env, GOFLAGS: '' } });
-}, 300_000);
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  // Built by tools/kruise/build.sh with the manager (tests run without a network, and never build).
+  binary = kruiseBuild().oracle('calculator');
 });
 
 interface Answer {

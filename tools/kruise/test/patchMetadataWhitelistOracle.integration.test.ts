@@ -5,30 +5,20 @@
 // both must admit or both refuse. The whitelists are written as text, with field names in any case,
 // nulls, selectors with every operator (and one OpenKruise does not know), RE2 expressions (some that
 // do not compile, anchored or not), and sometimes text that is not a whitelist, no key or no ConfigMap.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import type { SidecarSet } from '@sidecarset/api';
 import { PATCH_METADATA_WHITELIST_KEY, parsePatchMetadataWhitelist, validatePatchMetadataWhitelist } from '@sidecarset/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kruiseBuild } from '../src/kruiseBuild.js';
 
-const MANAGER_MODULE = join(dirname(fileURLToPath(import.meta.url)), '..', 'go', 'manager');
 const SEED = 20_261_204;
 const RUNS = Number(process.env.WHITELIST_ORACLE_RUNS ?? 3000);
-let dir: string;
 let binary: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kruise-whitelist-'));
-  binary = join(dir, 'whitelist');
-  // The modules are in the cache once kruise-manager is built (this runs without a network).
-  execFileSync('go', ['build', '-mod=readonly', '-trimpath', '-buildvcs=false', '-o', binary, './cmd/whitelist'], { cwd: MANAGER_MODULE, stdio: 'pipe', env: { ...process.env, GOFLAGS: '' } });
-}, 900_000);
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  // Built by tools/kruise/build.sh with the manager (tests run without a network, and never build).
+  binary = kruiseBuild().oracle('whitelist');
 });
 
 interface Case {

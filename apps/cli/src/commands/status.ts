@@ -63,8 +63,8 @@ export async function runStatus(name: string | undefined, options: StatusOptions
   let bindings: SidecarSetResourceBinding[] = [];
   try {
     const cluster = await connectCluster(options, api);
+    server = cluster.server; // before the first request: its errors name the server
     if (options.output === 'table') bindings = await listBindings(api, cluster.kubeConfig);
-    server = cluster.server;
     const client = new api.SidecarSetClient(cluster.kubeConfig);
     if (name === undefined) {
       sidecarSets = (await client.listAll()).items;
