@@ -8,6 +8,7 @@
 // 2. One pod in each of 1,000 namespaces (BENCH_MIRRORS): the controller's RSS with that many mirrors.
 // 3. The source updated: the time until every one of the 1,000 mirrors holds the new data.
 // Prints figures; never fails on a time.
+import { readFileSync } from 'node:fs';
 import type { ConfigMap, Pod } from '@sidecarset/api';
 import { pathInformer, requestJson } from '@sidecarset/api';
 import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
       [`source update -> all ${MIRRORS} mirrors updated (ms)`, fmt(spreadMs, 0)],
       ['per mirror (ms)', fmt(spreadMs / MIRRORS, 2)],
     ]);
-    const metrics = await controllerMetrics(controller.logs());
+    const metrics = await controllerMetrics(readFileSync(controller.process.logFile, 'utf8'));
     console.log('\ncontroller work queues');
     printTable(['queue', 'success', 'requeue', 'requeue_after', 'error', 'retries'], ['mirrors', 'mirror-gates'].map((name) => [
       name,

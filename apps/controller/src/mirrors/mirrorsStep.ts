@@ -158,6 +158,7 @@ export function createMirrorsStep(options: MirrorsStepOptions): MirrorsStep {
     bindingsIn,
     mirror,
     writer,
+    lifted: new Set<string>(),
   };
 
   return {

@@ -16,6 +16,8 @@ export interface GateDeps {
   bindingsIn(namespace: string): SidecarSetResourceBinding[];
   mirror(ref: MirrorRef): MirrorObject | undefined;
   writer: Pick<MirrorWriter, 'setSchedulingGates'>;
+  /** `uid/resourceVersion` of pods whose gate this process lifted: the cache may show them gated a moment longer. */
+  lifted: Set<string>;
 }
 
 export const isGated = (pod: Pod): boolean => pod.spec?.schedulingGates?.some((g) => g.name === MIRRORS_SCHEDULING_GATE) ?? false;
@@ -43,11 +45,17 @@ export async function reconcileGate(key: string, deps: GateDeps): Promise<Reconc
   if (!pod || !isPodActive(pod) || !isGated(pod)) return;
   if (deps.sidecarSetsOf(pod).length === 0) return; // not ours to lift: no SidecarSet that selects it now
   if (!mirrorsReady(pod, deps)) return; // a mirror or binding event brings it back
+  const seen = `${pod.metadata?.uid}/${pod.metadata?.resourceVersion}`;
+  if (deps.lifted.has(seen)) return;
   try {
     await deps.writer.setSchedulingGates(pod, (pod.spec?.schedulingGates ?? []).filter((g) => g.name !== MIRRORS_SCHEDULING_GATE));
+    deps.lifted.add(seen);
+    if (deps.lifted.size > 10_000) deps.lifted.delete(deps.lifted.values().next().value!);
   } catch (error) {
-    if (isNotFound(error)) return;
-    if (isConflict(error) || isInvalid(error)) return { requeue: true }; // changed since the cache saw it
+    // Gone, or changed since the cache saw it (often: the gate already lifted by this very queue and
+    // the cache not caught up). The pod's next event brings it back while it is still gated; a
+    // rate-limited retry here would only spend the queue's shared retry budget.
+    if (isNotFound(error) || isConflict(error) || isInvalid(error)) return;
     throw error;
   }
   return;

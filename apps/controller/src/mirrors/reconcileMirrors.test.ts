@@ -96,6 +96,7 @@ function cluster(options: { pods?: Pod[]; bindings?: SidecarSetResourceBinding[]
           bindingsIn: deps.bindingsIn,
           mirror: deps.mirror,
           writer,
+          lifted: new Set(),
         }),
       ),
     );
