@@ -32,5 +32,27 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms
 }
 
+/** Nanoseconds a thread of `pid` has run, from its schedstat (exact, unlike the 10 ms ticks of stat). */
+function threadRunNs(pid: number, tid: number | string): number {
+  const { readFileSync } = process.getBuiltinModule('node:fs');
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0; // the thread ended meanwhile
+  }
+}
+
+/**
+ * CPU time in ms, exact: of the main thread (where Node runs JavaScript, and where a request's work
+ * and GC pauses happen) and of all threads (adding V8's concurrent GC helpers and libuv's pool, whose
+ * work belongs to no request in particular).
+ */
+export function threadCpuMs(pid: number): { main: number; all: number } {
+  const { readdirSync } = process.getBuiltinModule('node:fs');
+  let all = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) all += threadRunNs(pid, tid);
+  return { main: threadRunNs(pid, pid) / 1e6, all: all / 1e6 };
+}
+
 /** ours / theirs, for side-by-side tables. */
 export const ratio = (ours: number, theirs: number): string => (theirs > 0 && Number.isFinite(ours) ? fmt(ours / theirs) : '-');

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DENIAL_ERRORS_MAX } from './admission/admissionReview.js';
 import { POD_REVIEW_BUDGET, RESOURCE_REVIEW_BUDGET } from './admission/boundedJsonBody.js';
 import { limitLargeBodies } from './admission/largeBodies.js';
+import { POD_REVIEW_BODY_LIMIT_BYTES } from './routes/mutatePods.js';
 import Fastify from 'fastify';
 import { staticCaches, type WebhookCaches } from './caches.js';
 import { createWebhookMetrics } from './metrics.js';
@@ -246,10 +247,19 @@ describe('bounded work per admission, whatever the review contains', () => {
 
   it('a review whose strings hold more than 1 MiB with escapes (slow for JSON.parse) is denied without being parsed', async () => {
     const { app } = await warmServer();
-    const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { annotations: { note: '"'.repeat(2 * 1024 * 1024) } } })));
+    const { body, ms } = await timedPost(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { annotations: { note: '"'.repeat(1536 * 1024) } } })));
     expect(body.response).toMatchObject({ uid: 'uid-1', allowed: false, status: { code: 413 } });
     expect(body.response!.status!.message).toContain('characters of strings with escapes');
     expect(ms).toBeLessThan(STALL_GUARD_CPU_MS);
+  });
+
+  it(`a pod review over ${POD_REVIEW_BODY_LIMIT_BYTES} bytes (no API server sends one) gets HTTP 413, unread`, async () => {
+    const { app } = await warmServer();
+    const { status } = await post(app, '/mutate-pods', review('/mutate-pods', pod({ metadata: { annotations: { note: 'x'.repeat(POD_REVIEW_BODY_LIMIT_BYTES) } } })));
+    expect(status).toBe(413);
+    // SidecarSet reviews carry two objects on UPDATE: they keep the server's limit.
+    const { status: sidecarSetStatus } = await post(app, '/validate-sidecarsets', review('/validate-sidecarsets', { ...sidecarSet, metadata: { name: 's', annotations: { note: 'x'.repeat(POD_REVIEW_BODY_LIMIT_BYTES) } } }));
+    expect(sidecarSetStatus).toBe(200);
   });
 
   it('a body over budget that is not a review gets HTTP 413', async () => {

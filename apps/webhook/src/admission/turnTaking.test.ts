@@ -8,29 +8,30 @@ const busy = (ms: number) => {
 };
 
 describe('turnTaking', () => {
-  it('runs work at once when nothing is waiting', async () => {
+  it('runs work as soon as the current callback returns when nothing is waiting', async () => {
     const turns = turnTaking();
     let ran = false;
     const done = turns.take(() => (ran = true));
-    expect(ran).toBe(true);
+    expect(ran).toBe(false);
     await expect(done).resolves.toBe(true);
   });
 
-  it('lets a due timer run between pieces that arrived together', async () => {
+  it('runs one piece per loop iteration: a timer due after the first runs before the second', async () => {
     const turns = turnTaking();
     const order: string[] = [];
+    let timer: Promise<void> = Promise.resolve();
     const pieces = [1, 2, 3].map((n) =>
       turns.take(() => {
         order.push(`piece ${n}`);
-        busy(3); // the timer below is due after the first piece
+        if (n === 1) timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
+        busy(3); // the timer is due before this piece returns
       }),
     );
-    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 0));
-    expect(order).toEqual(['piece 1']);
-    expect(turns.waiting()).toBe(2);
-    await Promise.all([...pieces, timer]);
-    // One piece ran in this iteration's check phase; the timer ran before the next piece.
-    expect(order).toEqual(['piece 1', 'piece 2', 'timer', 'piece 3']);
+    expect(order).toEqual([]);
+    expect(turns.waiting()).toBe(3);
+    await Promise.all(pieces);
+    await timer;
+    expect(order).toEqual(['piece 1', 'timer', 'piece 2', 'piece 3']);
     expect(turns.waiting()).toBe(0);
   });
 
