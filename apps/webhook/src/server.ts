@@ -7,6 +7,7 @@ import { limitLargeBodies } from './admission/largeBodies.js';
 import { turnTaking } from './admission/turnTaking.js';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
+import { convertSidecarSetsRoute } from './routes/convertSidecarSets.js';
 import { healthRoutes } from './routes/health.js';
 import { mutatePodsRoute } from './routes/mutatePods.js';
 import { resourceBindingRoutes } from './routes/resourceBindings.js';
@@ -54,5 +55,6 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
   sidecarSetRoutes(app, deps);
   resourceBindingRoutes(app, deps);
+  convertSidecarSetsRoute(app, deps);
   return app;
 }

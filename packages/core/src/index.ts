@@ -36,3 +36,4 @@ export { newSidecarSetRevision, planHistory, revisionData, revisionMatches, revi
 export * from './crossNamespace/index.js';
 export * from './resources/index.js';
 export * from './stdlog/index.js';
+export * from './version/index.js';

@@ -2,9 +2,9 @@
 import type { KubernetesOpenApi, JsonSchema } from './kubernetesOpenApi.ts';
 import { renderCrdSchema } from './renderCrdSchema.ts';
 import type { CustomResource } from './resources.ts';
+import type { SourceSchema } from './schemaSource.ts';
 
 export function crdManifest(resource: CustomResource, api: KubernetesOpenApi): JsonSchema {
-  const render = (s: typeof resource.spec) => renderCrdSchema(s, api, resource.definitions);
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -22,11 +22,12 @@ export function crdManifest(resource: CustomResource, api: KubernetesOpenApi): J
         ...(resource.shortNames.length ? { shortNames: resource.shortNames } : {}),
       },
       scope: resource.scope,
-      versions: [
-        {
-          name: resource.version,
+      versions: resource.versions.map((version) => {
+        const render = (s: SourceSchema) => renderCrdSchema(s, api, version.definitions);
+        return {
+          name: version.name,
           served: true,
-          storage: true,
+          storage: version.storage,
           subresources: { status: {} },
           additionalPrinterColumns: resource.printerColumns,
           schema: {
@@ -37,14 +38,24 @@ export function crdManifest(resource: CustomResource, api: KubernetesOpenApi): J
                 apiVersion: { type: 'string', description: 'APIVersion of this object.' },
                 kind: { type: 'string', description: 'Kind of this object.' },
                 metadata: { type: 'object' },
-                spec: render(resource.spec),
-                status: render(resource.status),
+                spec: render(version.spec),
+                status: render(version.status),
               },
               required: ['spec'],
             },
           },
-        },
-      ],
+        };
+      }),
+      ...(resource.conversion
+        ? {
+            // The caBundle is written where the webhook's certificate is known: by the webhook in
+            // --self-signed mode, by cert-manager's CA injector, or by the test control plane.
+            conversion: {
+              strategy: 'Webhook',
+              webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: resource.conversion.service } },
+            },
+          }
+        : {}),
     },
   };
 }

@@ -43,12 +43,35 @@ describe('SidecarSet CRD', () => {
     expect(text).not.toContain('x-kubernetes-list-map-keys');
   });
 
-  it('is apps.kruise.io/v1alpha1, cluster scoped, with a status subresource', () => {
+  it('is apps.kruise.io, cluster scoped, serving v1alpha1 and v1beta1 and storing v1beta1 (as OpenKruise 1.9), each with a status subresource', () => {
     const { manifest } = crd('apps.kruise.io_sidecarsets.yaml');
     expect(manifest.metadata.name).toBe('sidecarsets.apps.kruise.io');
     expect(manifest.spec.scope).toBe('Cluster');
-    expect(manifest.spec.versions[0]).toMatchObject({ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} } });
-    expect(manifest.spec.versions[0].additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual(['MATCHED', 'UPDATED', 'READY', 'AGE']);
+    expect(manifest.spec.versions).toHaveLength(2);
+    expect(manifest.spec.versions[0]).toMatchObject({ name: 'v1alpha1', served: true, storage: false, subresources: { status: {} } });
+    expect(manifest.spec.versions[1]).toMatchObject({ name: 'v1beta1', served: true, storage: true, subresources: { status: {} } });
+    for (const version of manifest.spec.versions) {
+      expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual(['MATCHED', 'UPDATED', 'READY', 'AGE']);
+    }
+  });
+
+  it('converts through the webhook Service at /convert, ConversionReview v1', () => {
+    const { manifest } = crd('apps.kruise.io_sidecarsets.yaml');
+    expect(manifest.spec.conversion).toEqual({
+      strategy: 'Webhook',
+      webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { namespace: 'sidecarset-system', name: 'sidecarset-webhook', path: '/convert', port: 443 } } },
+    });
+  });
+
+  it('v1beta1 has customVersion and no namespace (or deprecated strategy); otherwise the same spec and status as v1alpha1', () => {
+    const { manifest } = crd('apps.kruise.io_sidecarsets.yaml');
+    const [alpha, beta] = manifest.spec.versions.map((v: { schema: { openAPIV3Schema: Schema } }) => v.schema.openAPIV3Schema.properties);
+    expect(Object.keys(beta.spec.properties)).toContain('customVersion');
+    expect(Object.keys(beta.spec.properties)).not.toContain('namespace');
+    const { namespace: _n, strategy: _s, ...alphaRest } = alpha.spec.properties;
+    const { customVersion: _c, ...betaRest } = beta.spec.properties;
+    expect(betaRest).toEqual(alphaRest);
+    expect(beta.status).toEqual(alpha.status);
   });
 
   it('inlines core/v1 Container, Volume, LocalObjectReference and LabelSelector', () => {

@@ -71,7 +71,11 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
   return { url, caBundle, kubeconfigPath, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
 }
 
-/** Applies deploy/manifests/webhook-configurations.yaml with every clientConfig pointed at `url`. */
+/**
+ * Applies deploy/manifests/webhook-configurations.yaml with every clientConfig pointed at `url`, and
+ * points the conversion of our SidecarSet CRD (when installed: not on a plane running OpenKruise's
+ * CRD) at `url`/convert, as the CRD's conversion stanza does through the webhook Service.
+ */
 export async function registerSidecarsetWebhook(plane: ControlPlane, url: string, caBundle: string): Promise<void> {
   const documents = parseAllDocuments(readFileSync(CONFIGURATIONS, 'utf8')).map((d) => d.toJS() as { webhooks: { clientConfig: Record<string, unknown> }[] });
   for (const configuration of documents) {
@@ -84,6 +88,19 @@ export async function registerSidecarsetWebhook(plane: ControlPlane, url: string
   writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: documents }));
   const result = await plane.kubectl(['apply', '-f', file]);
   if (result.code !== 0) throw new Error(`registering the webhook failed: ${result.stderr}`);
+  await pointConversionAt(plane, url, caBundle);
+}
+
+const SIDECARSET_CRD = 'customresourcedefinition/sidecarsets.apps.kruise.io';
+
+async function pointConversionAt(plane: ControlPlane, url: string, caBundle: string): Promise<void> {
+  // A --self-signed webhook's CA is not known here (the conversion then stays as installed).
+  if (!caBundle) return;
+  const found = await plane.kubectl(['get', SIDECARSET_CRD, '-o', 'jsonpath={.metadata.labels.app\\.kubernetes\\.io/part-of}']);
+  if (found.code !== 0 || found.stdout.trim() !== 'sidecarset') return;
+  const conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `${url}/convert`, caBundle: Buffer.from(caBundle).toString('base64') } } };
+  const patched = await plane.kubectl(['patch', SIDECARSET_CRD, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/conversion', value: conversion }])]);
+  if (patched.code !== 0) throw new Error(`pointing the SidecarSet conversion at ${url}/convert failed: ${patched.stderr}`);
 }
 
 async function waitReady(url: string, ca: string | undefined, alive: () => boolean, logs: () => string): Promise<void> {

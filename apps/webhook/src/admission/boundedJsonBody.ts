@@ -20,7 +20,13 @@ export const POD_REVIEW_BUDGET: JsonBudget = { maxValues: 50_000, maxDepth: 64, 
 /** SidecarSets and bindings, object and oldObject together. */
 export const RESOURCE_REVIEW_BUDGET: JsonBudget = { maxValues: 5_000, maxDepth: 64, maxEscapedLength: ESCAPED_MAX };
 
-const BUDGETS: Readonly<Record<string, JsonBudget>> = { '/mutate-pods': POD_REVIEW_BUDGET };
+/**
+ * A ConversionReview carries every object of a list the API server converts (a few hundred values
+ * each): room for about 400 SidecarSets; a larger list read in the version it is not stored in fails.
+ */
+export const CONVERSION_REVIEW_BUDGET: JsonBudget = { maxValues: 200_000, maxDepth: 64, maxEscapedLength: ESCAPED_MAX };
+
+const BUDGETS: Readonly<Record<string, JsonBudget>> = { '/mutate-pods': POD_REVIEW_BUDGET, '/convert': CONVERSION_REVIEW_BUDGET };
 
 /** The budget of a route's request bodies. */
 export const budgetFor = (path: string | undefined): JsonBudget => (path !== undefined && BUDGETS[path]) || RESOURCE_REVIEW_BUDGET;

@@ -14,7 +14,7 @@ const nameOf = (object: unknown): string => {
   return typeof name === 'string' ? name : '';
 };
 
-const GROUPS: Record<ValidatedKind, string> = { SidecarSet: 'apps.kruise.io', SidecarSetResourceBinding: 'sidecarset.alibabacloud.com' };
+const GROUPS: Record<ValidatedKind, string> = { SidecarSet: 'apps.kruise.io', 'SidecarSet/v1beta1': 'apps.kruise.io', SidecarSetResourceBinding: 'sidecarset.alibabacloud.com' };
 
 /** Compiles the schema validators now, so the first review does not wait for it (about a second). */
 export function warmShapeChecks(kinds: readonly ValidatedKind[]): void {

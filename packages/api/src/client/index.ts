@@ -20,4 +20,5 @@ export {
 export { ClusterResourceClient } from './clusterResourceClient.js';
 export { NamespacedResourceClient } from './namespacedResourceClient.js';
 export { SidecarSetClient } from './sidecarSetClient.js';
+export { SidecarSetV1beta1Client } from './sidecarSetV1beta1Client.js';
 export { SidecarSetResourceBindingClient } from './sidecarSetResourceBindingClient.js';

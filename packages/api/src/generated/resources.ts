@@ -9,6 +9,14 @@ export const SIDECAR_SET_RESOURCE = {
   namespaced: false
 } as const;
 
+export const SIDECAR_SET_V1BETA1_RESOURCE = {
+  group: 'apps.kruise.io',
+  version: 'v1beta1',
+  kind: 'SidecarSet',
+  plural: 'sidecarsets',
+  namespaced: false
+} as const;
+
 export const SIDECAR_SET_RESOURCE_BINDING_RESOURCE = {
   group: 'sidecarset.alibabacloud.com',
   version: 'v1alpha1',

@@ -336,7 +336,7 @@ export interface SidecarSetStatus {
   collisionCount?: number;
 }
 /**
- * A list of SidecarSet objects.
+ * A list of SidecarSet objects (apps.kruise.io/v1alpha1).
  *
  * This interface was referenced by `SidecarSet`'s JSON-Schema
  * via the `definition` "SidecarSetList".

@@ -118,7 +118,7 @@ export interface SidecarSetResourceBindingMirror {
   uid: string;
 }
 /**
- * A list of SidecarSetResourceBinding objects.
+ * A list of SidecarSetResourceBinding objects (sidecarset.alibabacloud.com/v1alpha1).
  *
  * This interface was referenced by `SidecarSetResourceBinding`'s JSON-Schema
  * via the `definition` "SidecarSetResourceBindingList".

@@ -1,0 +1,9 @@
+export {
+  convertSidecarSet,
+  isSidecarSetVersion,
+  SIDECARSET_V1ALPHA1,
+  SIDECARSET_V1BETA1,
+  toV1alpha1,
+  toV1beta1,
+  type SidecarSetVersion,
+} from './convertSidecarSet.js';
