@@ -23,13 +23,14 @@ export interface CertificateAuthority extends PemPair {
   cert: x509.X509Certificate;
 }
 
-export async function createCertificateAuthority(commonName: string): Promise<CertificateAuthority> {
+/** `validityMs` defaults to 7 days (test control planes); a long-lived CA (the webhook's shared one) passes its own. */
+export async function createCertificateAuthority(commonName: string, validityMs = VALIDITY_MS): Promise<CertificateAuthority> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}`,
     notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + VALIDITY_MS),
+    notAfter: new Date(Date.now() + validityMs),
     signingAlgorithm: ALGORITHM,
     keys,
     extensions: [
@@ -41,12 +42,26 @@ export async function createCertificateAuthority(commonName: string): Promise<Ce
   return { keys, cert, certificate: cert.toString('pem'), privateKey: await privateKeyPem(keys.privateKey) };
 }
 
+/** A CA stored as PEM (e.g. in a Secret), ready to issue again. Throws when the key is not the certificate's. */
+export async function loadCertificateAuthority(certificatePem: string, privateKeyPem: string): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certificatePem);
+  const der = Buffer.from(privateKeyPem.replace(/-----(BEGIN|END) PRIVATE KEY-----|\s/g, ''), 'base64');
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
+  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as Parameters<typeof cert.publicKey.export>[2]);
+  const probe = new Uint8Array([1, 2, 3]);
+  const signature = await webcrypto.subtle.sign(ALGORITHM, privateKey, probe);
+  if (!(await webcrypto.subtle.verify(ALGORITHM, publicKey as CryptoKey, signature, probe))) throw new Error('the private key does not belong to the CA certificate');
+  return { keys: { privateKey, publicKey: publicKey as CryptoKey }, cert, certificate: certificatePem, privateKey: privateKeyPem };
+}
+
 export interface LeafOptions {
   commonName: string;
   organizations?: string[];
   /** DNS names and IP addresses for a serving certificate. */
   hosts?: string[];
   usage: 'server' | 'client';
+  /** Default 7 days. */
+  validityMs?: number;
 }
 
 export async function issueCertificate(ca: CertificateAuthority, options: LeafOptions): Promise<PemPair> {
@@ -58,7 +73,7 @@ export async function issueCertificate(ca: CertificateAuthority, options: LeafOp
     subject,
     issuer: ca.cert.subject,
     notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + VALIDITY_MS),
+    notAfter: new Date(Date.now() + (options.validityMs ?? VALIDITY_MS)),
     signingAlgorithm: ALGORITHM,
     publicKey: keys.publicKey,
     signingKey: ca.keys.privateKey,

@@ -2,6 +2,7 @@ export {
   createCertificateAuthority,
   createServiceAccountKeys,
   issueCertificate,
+  loadCertificateAuthority,
   type CertificateAuthority,
   type LeafOptions,
   type PemPair,
