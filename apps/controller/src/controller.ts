@@ -3,8 +3,8 @@
 // reconcile workers that run only while this replica holds the leader Lease. Namespace labels are
 // cached because a SidecarSet acts only on the pods it selects now, namespaceSelector included.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { controllerRevisionInformer, namespaceInformer, podInformer, sidecarSetInformer, type Informer, type Namespace, type Pod, type SidecarSet } from '@sidecarset/api';
-import { rolloutPodView, SIDECARSET_NAME_LABEL } from '@sidecarset/core';
+import { controllerRevisionInformer, namespaceInformer, podInformer, storedSidecarSetInformer, type Informer, type Namespace, type Pod, type SidecarSet } from '@sidecarset/api';
+import { rolloutPodView, SIDECARSET_NAME_LABEL, toV1alpha1 } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import type { ControllerConfig } from './config.js';
 import { apiServerWriter } from './reconcile/clusterWriter.js';
@@ -48,7 +48,7 @@ export interface SidecarSetController {
 export function createController(config: ControllerConfig, kubeConfig: KubeConfig, log: Logger): SidecarSetController {
   const metrics = createControllerMetrics({ defaultMetrics: true }); // heap and RSS for operators
   const onError = (error: unknown) => log.warn({ err: error }, 'watch restarted');
-  const sidecarSets = sidecarSetInformer(kubeConfig, { onError });
+  const sidecarSets = storedSidecarSetInformer(kubeConfig, toV1alpha1, { onError }); // v1beta1 on the wire, the core's v1alpha1 shape in the cache
   const pods = podInformer(kubeConfig, {}, { onError, transform: (pod: Pod) => withMirrorFields(rolloutPodView(pod), pod) }); // only what the rollout and mirrors read: thousands of pods
   const revisions = controllerRevisionInformer(kubeConfig, config.namespace, { labelSelector: SIDECARSET_NAME_LABEL }, { onError });
   const namespaces = namespaceInformer(kubeConfig, { onError, transform: namespaceLabelsView });

@@ -10,14 +10,14 @@ import {
   controllerRevisionInformer,
   namespaceInformer,
   pathInformer,
-  sidecarSetInformer,
+  storedSidecarSetInformer,
   type ControllerRevision,
   type Informer,
   type InformerOptions,
   type SidecarSet,
   type SidecarSetResourceBinding,
 } from '@sidecarset/api';
-import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
+import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, toV1alpha1, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
 import { csiDriverCache } from './csiDrivers.js';
 
@@ -56,7 +56,8 @@ export interface WhitelistSettings extends WhitelistOptions {
 
 /** Only the whitelist's one ConfigMap is watched (a field selector on its name). */
 export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string, options: InformerOptions = {}, whitelistSettings: WhitelistSettings = {}): InformerCaches {
-  const sidecarSets = sidecarSetInformer(kubeConfig, options);
+  // v1beta1 on the wire (no /convert call while this cache fills), the core's v1alpha1 shape in the cache.
+  const sidecarSets = storedSidecarSetInformer(kubeConfig, toV1alpha1, options);
   const namespaces = namespaceInformer(kubeConfig, options);
   // Only SidecarSet revisions: the controller labels them with the SidecarSet's name.
   const revisions = controllerRevisionInformer(kubeConfig, revisionNamespace, { labelSelector: 'kruise.io/sidecarset-name' }, options);

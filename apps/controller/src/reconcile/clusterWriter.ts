@@ -2,7 +2,9 @@
 // resourceVersion test), the pod condition that explains a pod not upgraded, SidecarSet status, and
 // ControllerRevisions. Counted per kind for the "writes per upgraded pod" figure.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { requestJson, SidecarSetClient, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
+import { requestJson, SidecarSetV1beta1Client, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
+
+import { toV1alpha1, toV1beta1 } from '@sidecarset/core';
 
 export const UPGRADABLE_CONDITION = 'SidecarSetUpgradable';
 
@@ -17,7 +19,8 @@ export interface ClusterWriter {
 }
 
 export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: string) => void = () => {}): ClusterWriter {
-  const sidecarSets = new SidecarSetClient(kubeConfig);
+  // The stored version (v1beta1): a status write needs no conversion webhook; the status is the same in both.
+  const sidecarSets = new SidecarSetV1beta1Client(kubeConfig);
   const podPath = (pod: Pod) => `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${pod.metadata?.name}`;
   return {
     async patchPod(pod, patch) {
@@ -32,7 +35,7 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
     },
     async updateSidecarSetStatus(sidecarSet, status) {
       countWrite('sidecarset-status');
-      return sidecarSets.updateStatus({ ...sidecarSet, status });
+      return toV1alpha1(await sidecarSets.updateStatus({ ...toV1beta1(sidecarSet), status }));
     },
     async createRevision(revision) {
       countWrite('controllerrevision');
