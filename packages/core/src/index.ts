@@ -37,3 +37,5 @@ export * from './crossNamespace/index.js';
 export * from './resources/index.js';
 export * from './stdlog/index.js';
 export * from './version/index.js';
+export * from './nativeSidecar/index.js';
+export * from './jobExit/index.js';

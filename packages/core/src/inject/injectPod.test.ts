@@ -385,7 +385,7 @@ describe('injectPod: skips', () => {
 
   it('a SidecarSet that does not select the pod is neither injected nor reported', () => {
     const result = run(pod(), [sidecarSet('s', { selector: { matchLabels: { app: 'other' } } })]);
-    expect(result).toEqual({ pod: expect.anything(), patch: [], injected: [], skipped: [], errors: [] });
+    expect(result).toEqual({ pod: expect.anything(), patch: [], injected: [], skipped: [], errors: [], warnings: [] });
   });
 
   it('a SidecarSet in another namespace is not applied', () => {

@@ -51,6 +51,8 @@ import { injectedSidecarNames, withPolicyResources } from './policyResources.js'
 import { mirrorInjectedVolumes, type VolumeOrigin } from '../crossNamespace/mirrorInjectedVolumes.js';
 import { markPodMirrors } from '../crossNamespace/markPodMirrors.js';
 import { rewriteStdlogVolumes } from '../stdlog/rewriteStdlogVolumes.js';
+import { placeNativeSidecars } from '../nativeSidecar/placeNativeSidecars.js';
+import type { NodeVersions } from '../nativeSidecar/nodeVersions.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -74,6 +76,12 @@ export interface InjectionContext {
   bindings?: readonly SidecarSetResourceBinding[];
   /** Names of the cluster's CSIDrivers: a stdlog volume whose driver is not among them is rewritten (stdlog/). Absent: none. */
   csiDrivers?: ReadonlySet<string>;
+  /**
+   * Kubelet versions of the nodes and the API server's version: sidecars asking to be native sidecars
+   * become ones only where the pod's nodes run 1.29+ (nativeSidecar/). Absent: unknown, so they stay
+   * regular containers, with a warning.
+   */
+  nodeVersions?: NodeVersions;
 }
 
 /** Why a SidecarSet that selects the pod was not applied: a small fixed set, safe as a metric label. */
@@ -104,6 +112,8 @@ export interface InjectionResult {
   skipped: SkippedSidecarSet[];
   /** When non-empty the pod must be denied; `pod` is then the input, unchanged. */
   errors: InjectionError[];
+  /** Admission warnings for the pod's author (e.g. a sidecar that asked to be native and is not). */
+  warnings: string[];
 }
 
 interface Application {
@@ -119,6 +129,7 @@ const unchanged = (pod: Pod, skipped: SkippedSidecarSet[], errors: InjectionErro
   injected: [],
   skipped,
   errors,
+  warnings: [],
 });
 
 /** Container names recorded in the hash annotation's sidecarList: native-sidecar initContainers and containers, sorted. */
@@ -180,11 +191,14 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const hashesWithoutImage: SidecarSetHashes = new Map();
   const updateTimestamp = toMetav1Time(ctx.now);
   const sidecarNames = injectedSidecarNames(applications.map((a) => a.sidecarSet));
+  const warnings: string[] = [];
 
   for (const { name, sidecarSet, hash } of applications) {
     const stdlog = rewriteStdlogVolumes(name, sidecarSet.spec, pod, { namespace, namespaceLabels: ctx.namespaceLabels, csiDrivers: ctx.csiDrivers, sidecarNames });
     errors.push(...stdlog.errors);
-    const spec = stdlog.spec;
+    const placement = placeNativeSidecars(sidecarSet, stdlog.spec, pod, ctx.nodeVersions);
+    warnings.push(...placement.warnings);
+    const spec = placement.spec;
     const sidecarSetVolumes = new Map<string, Volume>();
     for (const volume of spec.volumes ?? []) sidecarSetVolumes.set(volume.name, volume);
     const addVolumesOf = (sidecar: SidecarContainer): void => {
@@ -253,5 +267,5 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const result: Pod = { ...pod, metadata: { ...pod.metadata, annotations }, spec: gatedSpec as Pod['spec'] };
   const patch = jsonPatch(pod, result);
   const injected = applications.map((a) => a.name);
-  return { pod: patch.length === 0 ? pod : result, patch, injected, skipped, errors: [] };
+  return { pod: patch.length === 0 ? pod : result, patch, injected, skipped, errors: [], warnings };
 }
