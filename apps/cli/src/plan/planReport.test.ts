@@ -12,6 +12,7 @@ const plan: RolloutPlan = {
   next: ['shop/web-2'],
   waiting: [{ pod: 'shop/web-3', reason: 'maxUnavailable 1 reached (1 updating in this round)' }],
   notUpgradable: [],
+  followUps: [],
 };
 
 describe('plan report', () => {

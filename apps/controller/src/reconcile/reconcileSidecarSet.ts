@@ -3,7 +3,7 @@
 // tell people how the rollout goes, and write its status. Safe to run twice and after a crash: every
 // decision is recomputed from what the cluster holds.
 import { isAlreadyExists, isConflict, isInvalid, isNotFound, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
-import { newSidecarSetRevision, planHistory, planRollout, podUpgradePatch, sidecarSetStatus, type RolloutPlan } from '@sidecarset/core';
+import { newSidecarSetRevision, planHistory, planRollout, podFollowUpPatch, podUpgradePatch, sidecarSetStatus, type RolloutPlan } from '@sidecarset/core';
 import { involvedObjectOf, POD_TYPE, SIDECARSET_TYPE, type EventRecorder } from '../runtime/index.js';
 import type { ReconcileResult } from '../runtime/workQueue.js';
 import { UPGRADABLE_CONDITION, type ClusterWriter } from './clusterWriter.js';
@@ -34,6 +34,8 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+const podKeyOf = (pod: Pod): string => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+
 /** Per SidecarSet, when the rollout last moved: progress is what a Blocked event measures. */
 const lastProgress = new Map<string, { updated: number; at: number }>();
 
@@ -48,11 +50,15 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   const latestRevision = await syncHistory(sidecarSet, pods, deps);
 
   const plan = planRollout(sidecarSet, pods, now);
-  const byKey = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
+  const byKey = new Map(pods.map((p) => [podKeyOf(p), p]));
   let conflicts = 0;
+  // An upgrade for the pods of this round; the follow-up an upgrade kind has due for others (hot
+  // upgrade: the old twin back to the empty image). The planner lists no pod in both.
+  const followUps = new Set(plan.followUps);
   const upgrade = async (pod: Pod) => {
     try {
-      await deps.writer.patchPod(pod, podUpgradePatch(sidecarSet, pod, now));
+      const ops = followUps.has(podKeyOf(pod)) ? podFollowUpPatch(sidecarSet, pod, now) : podUpgradePatch(sidecarSet, pod, now);
+      if (ops) await deps.writer.patchPod(pod, ops);
     } catch (error) {
       // Changed or gone since the cache saw it: the next reconcile decides again on fresh data.
       if (isConflict(error) || isInvalid(error) || isNotFound(error)) conflicts++;
@@ -73,13 +79,13 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   };
   const [statusWrite] = await Promise.all([
     writeStatus(),
-    inParallel(plan.next.flatMap((key) => byKey.get(key) ?? []), PATCH_CONCURRENCY, upgrade),
+    inParallel([...plan.followUps, ...plan.next].flatMap((key) => byKey.get(key) ?? []), PATCH_CONCURRENCY, upgrade),
     explainNotUpgradable(sidecarSet, plan, byKey, deps, now),
     reportRollout(sidecarSet, plan, latestRevision, deps, now),
   ]);
   if (statusWrite === 'conflict') return { requeue: true };
   const target = plan.matched - plan.notUpgradable.length;
-  const rolling = plan.next.length > 0 || conflicts > 0 || plan.updated < target;
+  const rolling = plan.next.length > 0 || plan.followUps.length > 0 || conflicts > 0 || plan.updated < target;
   return rolling ? { requeueAfterMs: conflicts > 0 ? 200 : deps.resyncWhileRollingMs } : undefined;
 }
 

@@ -8,7 +8,7 @@
 // the pod has it), leaving out the image and
 // what injection adds to a container: IS_INJECTED, transferred variables, the variables and mounts
 // shared from app containers, and the defaults the API server gives a pod container.
-import type { Container, Pod, SidecarSet } from '@sidecarset/api';
+import type { Container, Pod, SidecarContainer, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
 import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
 import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
@@ -18,6 +18,7 @@ import { stdlogSidecarInPod } from '../stdlog/rewriteStdlogVolumes.js';
 import { transferredEnv } from '../inject/transferEnv.js';
 import { jsonEqual } from '../patch/jsonEqual.js';
 import { rolloutContext, type RolloutContext, type RolloutSidecar } from './rolloutContext.js';
+import type { CarrierContainer } from './upgradeKinds/index.js';
 
 /** Fields a SidecarSet container has and a pod container does not. */
 const SIDECARSET_ONLY_FIELDS = ['podInjectPolicy', 'upgradeStrategy', 'shareVolumePolicy', 'shareVolumeDevicePolicy', 'transferEnv', 'resourcesPolicy'];
@@ -53,18 +54,31 @@ function rememberedDifferences(ctx: RolloutContext, pod: Pod): string | undefine
 export function containerDifferences(ctx: RolloutContext, pod: Pod): string | undefined {
   const problems: string[] = [];
   for (const sidecar of ctx.sidecars) {
-    const actual = (pod.spec?.[sidecar.kind] ?? []).find((container) => container.name === sidecar.name);
-    if (!actual) {
+    const inPlace = new Set<string>(sidecar.upgradeKinds.flatMap((kind) => kind.inPlaceFields));
+    const carriers = carriersOf(sidecar, pod);
+    if (carriers.length === 0) {
       problems.push(`container ${sidecar.name} is not in the pod (a sidecar is added only when a pod is created)`);
       continue;
     }
-    const fields = differingFields(sidecar, actual, pod, ctx.sidecarSet.spec.volumes);
-    if (fields.length > 0) problems.push(`container ${sidecar.name}: ${listing(fields)} ${fields.length === 1 ? 'differs' : 'differ'}`);
+    for (const carrier of carriers) {
+      const actual = (pod.spec?.[carrier.list] ?? []).find((container) => container.name === carrier.name)!;
+      const fields = differingFields(carrier.expected, actual, pod, ctx.sidecarSet.spec.volumes, inPlace);
+      if (fields.length > 0) problems.push(`container ${carrier.name}: ${listing(fields)} ${fields.length === 1 ? 'differs' : 'differ'}`);
+    }
   }
   for (const name of recordedSidecarList(ctx.name, pod)) {
     if (!ctx.sidecarNames.has(name)) problems.push(`container ${name} was removed from the SidecarSet (a container cannot be removed from a running pod)`);
   }
   return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/** The pod containers that carry `sidecar`, as its upgrade kinds find them (the first kind that finds any). */
+export function carriersOf(sidecar: RolloutSidecar, pod: Pod): CarrierContainer[] {
+  for (const kind of sidecar.upgradeKinds) {
+    const carriers = kind.carriers(sidecar, pod);
+    if (carriers.length > 0) return carriers;
+  }
+  return [];
 }
 
 function recordedSidecarList(name: string, pod: Pod): string[] {
@@ -75,24 +89,30 @@ function recordedSidecarList(name: string, pod: Pod): string[] {
 const listing = (fields: string[]): string =>
   fields.length === 1 ? fields[0]! : `${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
 
-function differingFields(sidecar: RolloutSidecar, actual: Container, pod: Pod, volumes: SidecarSet['spec']['volumes']): string[] {
-  const expected = sidecarContainerForPod(stdlogSidecarInPod(sidecar.spec, volumes, pod), pod);
+function differingFields(
+  carrierSpec: SidecarContainer,
+  actual: Container,
+  pod: Pod,
+  volumes: SidecarSet['spec']['volumes'],
+  inPlace: ReadonlySet<string>,
+): string[] {
+  const expected = sidecarContainerForPod(stdlogSidecarInPod(carrierSpec, volumes, pod), pod);
   // What injection adds without the SidecarSet saying so: dropped from both sides before comparing.
-  const ownEnv = new Set((sidecar.spec.env ?? []).map((env) => env.name));
+  const ownEnv = new Set((carrierSpec.env ?? []).map((env) => env.name));
   const addedEnv = new Set([SIDECAR_ENV_KEY]);
-  const shared = sharedVolumeMounts(sidecar.spec, pod);
-  for (const env of [...transferredEnv(sidecar.spec.transferEnv, pod), ...shared.env]) if (!ownEnv.has(env.name)) addedEnv.add(env.name);
-  const ownMounts = new Set((sidecar.spec.volumeMounts ?? []).map((mount) => mount.mountPath));
+  const shared = sharedVolumeMounts(carrierSpec, pod);
+  for (const env of [...transferredEnv(carrierSpec.transferEnv, pod), ...shared.env]) if (!ownEnv.has(env.name)) addedEnv.add(env.name);
+  const ownMounts = new Set((carrierSpec.volumeMounts ?? []).map((mount) => mount.mountPath));
   const addedMounts = new Set(shared.mounts.map((mount) => mount.mountPath).filter((path) => !ownMounts.has(path)));
-  const ownDevices = new Set((sidecar.spec.volumeDevices ?? []).map((device) => device.devicePath));
-  const addedDevices = new Set(sharedVolumeDevices(sidecar.spec, pod).map((device) => device.devicePath).filter((path) => !ownDevices.has(path)));
+  const ownDevices = new Set((carrierSpec.volumeDevices ?? []).map((device) => device.devicePath));
+  const addedDevices = new Set(sharedVolumeDevices(carrierSpec, pod).map((device) => device.devicePath).filter((path) => !ownDevices.has(path)));
 
   const normalise = (container: Container): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...container };
-    delete out['image'];
+    for (const field of inPlace) delete out[field];
     for (const field of SIDECARSET_ONLY_FIELDS) delete out[field];
     // Computed from the pod's own containers at creation (resourcesPolicy): the policy itself is compared, by the hash.
-    if (sidecar.spec.resourcesPolicy) delete out['resources'];
+    if (carrierSpec.resourcesPolicy) delete out['resources'];
     out['env'] = container.env?.filter((env) => !addedEnv.has(env.name));
     out['volumeMounts'] = container.volumeMounts?.filter((mount) => !addedMounts.has(mount.mountPath));
     out['volumeDevices'] = container.volumeDevices?.filter((device) => !addedDevices.has(device.devicePath));

@@ -8,6 +8,9 @@
 //  3. Partition: the last `partition` candidates in that order stay on the old revision. As in
 //     OpenKruise, partition counts candidates, not pods: pods a canary selector leaves out, or that
 //     cannot be upgraded in place, stay old on top of it.
+//  0. Follow-ups first: pods where an upgrade kind has writes due after an upgrade completed (hot
+//     upgrade: the old twin back to the empty image) are listed in `followUps`, and while there are
+//     any the round updates no other pod, as OpenKruise flips hot-upgrade containers and returns.
 //  4. Budget: the remaining candidates in order; a not-ready one is updated without using the budget
 //     (it is unavailable already), a ready one while the updated pods that are unavailable (sidecars
 //     not yet consistent, or pod not ready) stay below maxUnavailable. The first ready candidate over
@@ -22,7 +25,9 @@ import { maxUnavailableCount, partitionCount } from './rolloutCounts.js';
 import { compareDefaultOrder, podOrderKey } from './rolloutOrder.js';
 import { rolloutPods, type RolloutPod } from './rolloutPods.js';
 import { expandScatterTerms, scatterOrder } from './scatterOrder.js';
+import { podUpgradeView } from './podSidecarStatus.js';
 import { countRolloutPods } from './sidecarSetStatus.js';
+import { podFollowUp } from './upgradeKinds/index.js';
 
 export interface RolloutPlan {
   matched: number;
@@ -46,6 +51,8 @@ export interface RolloutPlan {
    * not while the rollout is paused or NotUpdate, nor for pods a canary selector leaves out.
    */
   notUpgradable: { pod: string; reason: string }[];
+  /** "namespace/name" of the pods whose upgrade kinds have a follow-up write due (podFollowUpPatch), in pod order. */
+  followUps: string[];
 }
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
@@ -69,10 +76,23 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
   const candidates: RolloutPod[] = [];
   const blocked = strategy.type === 'NotUpdate' ? 'updateStrategy.type is NotUpdate' : strategy.paused ? 'rollout paused (updateStrategy.paused)' : undefined;
 
+  const followUps: string[] = [];
+  const followUpKinds = new Set<string>();
+  if (!blocked) {
+    for (const entry of matched) {
+      const due = podFollowUp(podUpgradeView(ctx, entry.pod));
+      if (!due) continue;
+      followUps.push(entry.key);
+      for (const kind of due.kinds) followUpKinds.add(kind);
+    }
+  }
+  const finishing = followUps.length > 0 ? `${plural(followUps.length, 'pod')} first finish their ${[...followUpKinds].join(', ')} (follow-up writes)` : undefined;
+
   for (const entry of matched) {
     const { state, key } = entry;
     if (state.updated) continue;
     if (blocked) waiting.push({ pod: key, reason: blocked });
+    else if (finishing) waiting.push({ pod: key, reason: finishing });
     else if (strategy.selector && !labelSelectorMatches(strategy.selector, entry.pod.metadata?.labels)) {
       waiting.push({ pod: key, reason: 'not selected by updateStrategy.selector (canary)' });
     } else if (!state.upgradable) {
@@ -116,6 +136,7 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
     next,
     waiting,
     notUpgradable,
+    followUps,
   };
 }
 

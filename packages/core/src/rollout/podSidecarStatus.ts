@@ -1,25 +1,19 @@
 // Where one pod stands in a SidecarSet's rollout, as OpenKruise's sidecarcontrol reads it:
 // - updated: the hash recorded for this SidecarSet in the pod's kruise.io/sidecarset-hash equals the
 //   SidecarSet's current hash (IsPodSidecarUpdated);
-// - consistent: every sidecar container runs the image its spec names, judged from the container
-//   status's imageID, not its image: a digest image must appear in the imageID; otherwise the imageID
-//   must have moved on from the one recorded before the last in-place update (or the status shows the
-//   spec's image). A sidecar without a status is not consistent (IsPodStateConsistent);
-// - ready: phase Running and Ready=True;
-// - upgradable: only images differ between the pod's sidecars and the SidecarSet (see notUpgradableReason).
-import type { ContainerStatus, Pod, SidecarSet } from '@sidecarset/api';
+// - consistent: every sidecar's last in-place change has completed, as the sidecar's upgrade kinds
+//   read it (upgradeKinds/; the cold image swap reads container statuses' imageIDs) (IsPodStateConsistent);
+// - ready: phase Running and Ready=True, and every upgrade kind settled (IsPodReady);
+// - upgradable: only fields the upgrade kinds change in place differ between the pod's sidecars and
+//   the SidecarSet (see notUpgradableReason).
+import type { Pod, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION } from '../annotations.js';
-import { parseImageReference } from '../defaults/imagePullPolicy.js';
 import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
-import {
-  parseInPlaceUpdateStates,
-  recordedImageID,
-  SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION,
-  type InPlaceUpdateStates,
-} from './inPlaceUpdateState.js';
+import { parseInPlaceUpdateStates, SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION } from './inPlaceUpdateState.js';
 import { notUpgradableReasonWith } from './notUpgradableReason.js';
 import { isPodRunningAndReady } from './podReadiness.js';
-import { rolloutContext, type RolloutContext, type RolloutSidecar } from './rolloutContext.js';
+import { rolloutContext, type RolloutContext } from './rolloutContext.js';
+import type { PodUpgradeView } from './upgradeKinds/index.js';
 
 interface PodSidecarFacts {
   updated: boolean;
@@ -42,41 +36,29 @@ export function podSidecarStatus(sidecarSet: SidecarSet, pod: Pod): PodSidecarSt
   return status;
 }
 
+export const podUpgradeView = (ctx: RolloutContext, pod: Pod): PodUpgradeView => ({
+  ctx,
+  pod,
+  states: parseInPlaceUpdateStates(pod.metadata?.annotations?.[SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]),
+});
+
 export function podRolloutState(ctx: RolloutContext, pod: Pod): PodRolloutState {
   const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
   const updated = recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hash;
-  const states = parseInPlaceUpdateStates(pod.metadata?.annotations?.[SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]);
+  const view = podUpgradeView(ctx, pod);
   let consistent = true;
+  let settled = true;
   let inFlight: string | undefined;
   for (const sidecar of ctx.sidecars) {
-    const status = sidecarStatus(pod, sidecar);
-    const container = (pod.spec?.[sidecar.kind] ?? []).find((c) => c.name === sidecar.name);
-    if (!container) continue; // reported as not upgradable; nothing in flight to wait for
-    if (isContainerConsistent(ctx.name, container.image, status, states)) continue;
-    consistent = false;
-    if (status?.ready && inFlight === undefined) inFlight = sidecar.name;
+    for (const kind of sidecar.upgradeKinds) {
+      const progress = kind.progress(view, sidecar);
+      consistent &&= progress.consistent;
+      settled &&= progress.settled;
+      inFlight ??= progress.inFlight;
+    }
   }
-  const ready = isPodRunningAndReady(pod);
+  const ready = isPodRunningAndReady(pod) && settled;
   const reason = updated ? undefined : notUpgradableReasonWith(ctx, pod);
   const facts = reason === undefined ? { updated, consistent, ready, upgradable: true as const } : { updated, consistent, ready, upgradable: false as const, reason };
   return inFlight === undefined ? facts : { ...facts, inFlight };
-}
-
-function sidecarStatus(pod: Pod, sidecar: RolloutSidecar): ContainerStatus | undefined {
-  const statuses = sidecar.kind === 'containers' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses;
-  return statuses?.find((status) => status.name === sidecar.name);
-}
-
-function isContainerConsistent(
-  sidecarSetName: string,
-  image: string | undefined,
-  status: ContainerStatus | undefined,
-  states: InPlaceUpdateStates | undefined,
-): boolean {
-  if (!status) return false;
-  const digest = image ? parseImageReference(image)?.digest : undefined;
-  if (digest) return status.imageID.endsWith(digest);
-  if (!states) return false; // an unreadable in-place-update state: Kruise waits too
-  const before = recordedImageID(states, sidecarSetName, status.name);
-  return !(before !== undefined && before === status.imageID && image !== status.image);
 }

@@ -1,12 +1,17 @@
 // The JSON patch that upgrades one pod's sidecars in place, as OpenKruise's updatePodSidecarAndHash
 // does, but as a patch rather than an update of the whole pod:
-// - the image of each sidecar whose image differs: spec.containers, and also native-sidecar
+// - the container fields the sidecars' upgrade kinds change (upgradeKinds/): the cold image swap sets
+//   the image of each sidecar whose image differs, in spec.containers and also in native-sidecar
 //   spec.initContainers (restartPolicy Always), which OpenKruise leaves alone; app containers never;
+//   and the annotations the kinds own;
 // - kruise.io/sidecarset-hash and kruise.io/sidecarset-hash-without-image: this SidecarSet's entry,
 //   updateTimestamp = now, other SidecarSets' entries kept;
 // - kruise.io/sidecarset-inplace-update-state: this SidecarSet's entry with the imageIDs the changed
 //   containers run now, so that completion is seen when the imageID changes;
 // - first, a `test` of metadata.resourceVersion, so that the patch fails on a pod changed since it was read.
+// podFollowUpPatch writes what a kind does after its upgrade completed (hot upgrade: the old twin back
+// to the empty image), with the in-place-update state but not the hashes, as OpenKruise's
+// flipPodSidecarContainer does.
 import type { JsonPatchOperation, Pod, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
 import { sidecarListOf } from '../inject/injectPod.js';
@@ -18,29 +23,13 @@ import {
   SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION,
   type InPlaceUpdateContainerStatus,
 } from './inPlaceUpdateState.js';
-import { rolloutContext } from './rolloutContext.js';
+import { podUpgradeView } from './podSidecarStatus.js';
+import { rolloutContext, type RolloutContext } from './rolloutContext.js';
+import { kindChanges, podFollowUp, type KindChange } from './upgradeKinds/index.js';
 
 export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date): JsonPatchOperation[] {
   const ctx = rolloutContext(sidecarSet);
-  const ops: JsonPatchOperation[] = [];
-  const resourceVersion = pod.metadata?.resourceVersion;
-  if (resourceVersion !== undefined) ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
-
-  const images = new Map<string, string | undefined>();
-  for (const sidecar of ctx.sidecars) images.set(`${sidecar.kind}/${sidecar.name}`, sidecarSet.spec[sidecar.kind]?.find((c) => c.name === sidecar.name)?.image);
-  const changed: { name: string; imageID: string | undefined }[] = [];
-  for (const kind of ['containers', 'initContainers'] as const) {
-    const statuses = kind === 'containers' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses;
-    (pod.spec?.[kind] ?? []).forEach((container, index) => {
-      const key = `${kind}/${container.name}`;
-      if (!images.has(key)) return;
-      const image = images.get(key);
-      if (image === undefined || image === container.image) return;
-      ops.push({ op: 'replace', path: `/spec/${kind}/${index}/image`, value: image });
-      changed.push({ name: container.name, imageID: statuses?.find((status) => status.name === container.name)?.imageID });
-    });
-  }
-
+  const change = kindChanges(podUpgradeView(ctx, pod), (kind, view, sidecar) => kind.upgrade(view, sidecar));
   const annotations = pod.metadata?.annotations ?? {};
   const updateTimestamp = toMetav1Time(now.toISOString());
   const sidecarList = sidecarListOf(sidecarSet);
@@ -49,7 +38,31 @@ export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date): Js
   hashes.set(ctx.name, { updateTimestamp, hash: ctx.hash, sidecarSetName: ctx.name, sidecarList, ...(controllerRevision ? { controllerRevision } : {}) });
   const withoutImage = readHashes(annotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]);
   withoutImage.set(ctx.name, { updateTimestamp, hash: ctx.hashWithoutImage, sidecarSetName: ctx.name, sidecarList: sidecarList.slice() });
+  return changePatch(ctx, pod, change, updateTimestamp, {
+    [SIDECARSET_HASH_ANNOTATION]: encodeSidecarSetHashes(hashes),
+    [SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]: encodeSidecarSetHashes(withoutImage),
+  });
+}
 
+/** The follow-up writes the pod's upgrade kinds have due; undefined when none is. */
+export function podFollowUpPatch(sidecarSet: SidecarSet, pod: Pod, now: Date): JsonPatchOperation[] | undefined {
+  const ctx = rolloutContext(sidecarSet);
+  const change = podFollowUp(podUpgradeView(ctx, pod));
+  return change && changePatch(ctx, pod, change, toMetav1Time(now.toISOString()), {});
+}
+
+function changePatch(ctx: RolloutContext, pod: Pod, change: KindChange, updateTimestamp: string, hashAnnotations: Record<string, string>): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
+  const resourceVersion = pod.metadata?.resourceVersion;
+  if (resourceVersion !== undefined) ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
+  const changed: { name: string; imageID: string | undefined }[] = [];
+  for (const container of change.containers) {
+    ops.push({ op: 'replace', path: `/spec/${container.list}/${container.index}/${container.field}`, value: container.value });
+    const statuses = container.list === 'containers' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses;
+    changed.push({ name: container.name, imageID: statuses?.find((status) => status.name === container.name)?.imageID });
+  }
+
+  const annotations = pod.metadata?.annotations ?? {};
   const states = parseInPlaceUpdateStates(annotations[SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]) ?? {};
   const previous = states[ctx.name] ?? {};
   const lastContainerStatuses: Record<string, InPlaceUpdateContainerStatus> = { ...previous.lastContainerStatuses };
@@ -57,9 +70,9 @@ export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date): Js
   states[ctx.name] = { ...previous, revision: ctx.hash, updateTimestamp, lastContainerStatuses };
 
   const values: Record<string, string> = {
-    [SIDECARSET_HASH_ANNOTATION]: encodeSidecarSetHashes(hashes),
-    [SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]: encodeSidecarSetHashes(withoutImage),
+    ...hashAnnotations,
     [SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]: encodeInPlaceUpdateStates(states),
+    ...change.annotations,
   };
   if (!pod.metadata?.annotations) {
     ops.push({ op: 'add', path: '/metadata/annotations', value: values });

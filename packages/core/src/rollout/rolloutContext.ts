@@ -5,6 +5,7 @@
 import type { SidecarContainer, SidecarSet } from '@sidecarset/api';
 import { defaultSidecarSet } from '../defaults/defaultSidecarSet.js';
 import { currentSidecarSetHash, currentSidecarSetHashWithoutImage, isNativeSidecar } from '../hash/sidecarSetHash.js';
+import { upgradeKindsFor, type UpgradeKind } from './upgradeKinds/index.js';
 
 export interface RolloutSidecar {
   name: string;
@@ -12,6 +13,8 @@ export interface RolloutSidecar {
   spec: SidecarContainer;
   /** Where it lives in the pod. */
   kind: 'containers' | 'initContainers';
+  /** The upgrade kinds that bring it in place (upgradeKinds/), chosen once per SidecarSet. */
+  upgradeKinds: UpgradeKind[];
 }
 
 export interface RolloutContext {
@@ -41,11 +44,12 @@ export function rolloutContext(sidecarSet: SidecarSet): RolloutContext {
 
 function newRolloutContext(sidecarSet: SidecarSet): RolloutContext {
   const defaulted = defaultSidecarSet(sidecarSet);
-  const sidecars: RolloutSidecar[] = [];
+  const specs: Omit<RolloutSidecar, 'upgradeKinds'>[] = [];
   for (const spec of defaulted.spec.initContainers ?? []) {
-    if (isNativeSidecar(spec)) sidecars.push({ name: spec.name, spec, kind: 'initContainers' });
+    if (isNativeSidecar(spec)) specs.push({ name: spec.name, spec, kind: 'initContainers' });
   }
-  for (const spec of defaulted.spec.containers ?? []) sidecars.push({ name: spec.name, spec, kind: 'containers' });
+  for (const spec of defaulted.spec.containers ?? []) specs.push({ name: spec.name, spec, kind: 'containers' });
+  const sidecars = specs.map((sidecar) => ({ ...sidecar, upgradeKinds: upgradeKindsFor(sidecar) }));
   const { namespaceSelector: _namespaceSelector, ...scopeSpec } = sidecarSet.spec;
   return {
     sidecarSet,
@@ -54,7 +58,7 @@ function newRolloutContext(sidecarSet: SidecarSet): RolloutContext {
     hashWithoutImage: currentSidecarSetHashWithoutImage(sidecarSet),
     sidecars,
     sidecarNames: new Set(sidecars.map((sidecar) => sidecar.name)),
-    sidecarsKey: JSON.stringify([sidecarSet.metadata?.name ?? '', sidecars]),
+    sidecarsKey: JSON.stringify([sidecarSet.metadata?.name ?? '', specs]),
     scope: { ...sidecarSet, spec: scopeSpec },
   };
 }

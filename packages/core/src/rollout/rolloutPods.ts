@@ -9,6 +9,7 @@ import { INJECTED_LIST_ANNOTATION } from '../annotations.js';
 import { parseInjectedList } from '../inject/podSidecarSetAnnotations.js';
 import { podInactiveReason } from '../match/podActivity.js';
 import { podNamespace, sidecarSetMatchesPod } from '../match/sidecarSetMatchesPod.js';
+import { carriersOf } from './notUpgradableReason.js';
 import { podRolloutState, type PodRolloutState } from './podSidecarStatus.js';
 import type { RolloutContext } from './rolloutContext.js';
 
@@ -43,7 +44,7 @@ export function rolloutPods(ctx: RolloutContext, pods: readonly Pod[]): RolloutP
       excluded.push({ pod: key, reason: `pod not active: ${inactive}` });
       continue;
     }
-    const missing = ctx.sidecars.find((sidecar) => sidecar.kind === 'containers' && !hasContainer(pod, sidecar.name));
+    const missing = ctx.sidecars.find((sidecar) => sidecar.kind === 'containers' && carriersOf(sidecar, pod).length === 0 && !hasContainer(pod, sidecar.name));
     if (missing) {
       excluded.push({ pod: key, reason: `lacks sidecar ${missing.name}, added to the SidecarSet after the pod was created (sidecars are injected only when a pod is created): not counted, as OpenKruise does not count it` });
       continue;
