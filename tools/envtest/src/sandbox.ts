@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from './controlPlane.js';
 import { runSeed002Demo } from './sandboxDemo.js';
+import { runNativeSidecarDemo } from './sandboxNativeDemo.js';
 import { startSidecarsetController } from './sidecarsetController.js';
 import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
@@ -23,7 +24,10 @@ await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 progress(`webhook serving ${webhook.url} and registered: new pods get their sidecars`);
 await startSidecarsetController(plane, { identity: 'sandbox' });
 progress('controller running: SidecarSet status, revisions and in-place upgrades');
-if (process.env.SIDECARSET_SANDBOX_DEMO !== '0') await runSeed002Demo(plane.kubectl, progress);
+if (process.env.SIDECARSET_SANDBOX_DEMO !== '0') {
+  await runSeed002Demo(plane.kubectl, progress);
+  await runNativeSidecarDemo(plane.kubectl, progress);
+}
 progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);
 // startControlPlane stops every process on SIGINT/SIGTERM; until then the plane's children keep us alive.

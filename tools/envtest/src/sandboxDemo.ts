@@ -14,15 +14,15 @@ const TEST_POD = {
   spec: { containers: [{ name: 'app', image: 'nginx:1.15.1' }] },
 };
 
-type Kubectl = ControlPlane['kubectl'];
+export type Kubectl = ControlPlane['kubectl'];
 
-async function kubectlOk(kubectl: Kubectl, args: string[], input?: string): Promise<string> {
+export async function kubectlOk(kubectl: Kubectl, args: string[], input?: string): Promise<string> {
   const { code, stdout, stderr } = await kubectl(args, input);
   if (code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${stderr.trim()}`);
   return stdout.trim();
 }
 
-async function until(kubectl: Kubectl, args: string[], check: (out: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+export async function until(kubectl: Kubectl, args: string[], check: (out: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { stdout } = await kubectl(args);

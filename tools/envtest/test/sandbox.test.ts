@@ -1,5 +1,6 @@
 // `npm start`'s sandbox: prints exactly `export KUBECONFIG=<absolute path>` once everything is up,
-// the cluster behind it has 3 Ready kwok nodes and the CRDs, and SIGTERM stops it cleanly.
+// the cluster behind it has 3 Ready kwok nodes and the CRDs, the demos ran (seed 002, a native sidecar
+// upgraded in place), and SIGTERM stops it cleanly.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,13 @@ describe('the sandbox (npm start)', () => {
     expect(await kubectl('get', 'pod', 'test-pod', '-n', 'default', '-o', 'jsonpath={.spec.containers[*].image}')).toBe('centos:6.8 nginx:1.15.1');
     expect(await kubectl('get', 'pod', 'test-pod', '-n', 'default', '-o', 'jsonpath={.status.containerStatuses[?(@.name=="sidecar1")].restartCount}')).toBe('1');
     expect(await kubectl('get', 'sidecarset', 'test-sidecarset', '-o', 'jsonpath={.status.updatedReadyPods}')).toBe('1');
+    // Then the native sidecar demo: the init container with restartPolicy Always upgraded in place, the app not restarted.
+    expect(stderr).toContain('demo: native sidecar upgraded in place');
+    const nativeDemo = (path: string) => kubectl('get', 'pod', 'native-demo', '-n', 'default', '-o', `jsonpath=${path}`);
+    expect(await nativeDemo('{.spec.initContainers[?(@.name=="proxy")].image}')).toBe('envoyproxy/envoy:v1.31.0');
+    expect(await nativeDemo('{.status.initContainerStatuses[?(@.name=="proxy")].restartCount}')).toBe('1');
+    expect(await nativeDemo('{.status.containerStatuses[?(@.name=="app")].restartCount}')).toBe('0');
+    expect(await kubectl('get', 'sidecarset', 'demo-native-sidecar', '-o', 'jsonpath={.status.updatedReadyPods}')).toBe('1');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
