@@ -2,7 +2,7 @@ export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 export { type WebhookAuthenticationOptions, type WebhookClientIdentity } from './webhookAuthentication.js';
 export { ensureBinaries, BINARIES } from './binaries.js';
 export { installCrds, CRD_DIR } from './crds.js';
-export { KWOK_NODE_LABEL, type KwokOptions } from './kwok.js';
+export { controlPlaneKubernetesVersion, KWOK_KUBELET_VERSION_LABEL, KWOK_NODE_LABEL, type KwokOptions } from './kwok.js';
 export { createCertificateAuthority, issueCertificate, type CertificateAuthority, type PemPair } from '@sidecarset/pki';
 export { livePids, logTail, startProcess, type ManagedProcess } from './processes.js';
 export { freePort } from './freePort.js';
