@@ -4,7 +4,8 @@
 // cache has loaded, or for the whitelist's ConfigMap once its first read has failed: it only decides
 // SidecarSets that patch pod annotations, so while it is not loaded (or cannot be read) those are
 // refused, saying why, and pods and every other SidecarSet are admitted as usual.
-// CSIDriver names (csiDrivers.ts) decide whether a stdlog volume is rewritten.
+// CSIDriver names (csiDrivers.ts) decide whether a stdlog volume is rewritten; Node kubelet versions
+// and the API server's version (nodeVersions.ts) whether a sidecar asking for it is a native sidecar.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   controllerRevisionInformer,
@@ -17,9 +18,10 @@ import {
   type SidecarSet,
   type SidecarSetResourceBinding,
 } from '@sidecarset/api';
-import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, toV1alpha1, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
+import { KRUISE_CONFIGURATION_NAME, parsePatchMetadataWhitelist, toV1alpha1, type NodeVersions, type PatchMetadataWhitelist, type WhitelistOptions } from '@sidecarset/core';
 import { apiServerNamespaceReader, namespaceLookup, type NamespaceLookupResult } from './namespaceLookup.js';
 import { csiDriverCache } from './csiDrivers.js';
+import { nodeVersionCache } from './nodeVersions.js';
 
 export interface WebhookCaches {
   ready(): boolean;
@@ -35,6 +37,8 @@ export interface WebhookCaches {
   bindings(): SidecarSetResourceBinding[];
   /** The patchPodMetadata whitelist of OpenKruise's kruise-configuration ConfigMap, as last seen. */
   patchMetadataWhitelist(): PatchMetadataWhitelist;
+  /** Every Node's labels and kubelet version, and the API server's version (core nativeSidecar/). */
+  nodeVersions(): NodeVersions;
 }
 
 export interface InformerCaches extends WebhookCaches {
@@ -65,10 +69,11 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
   const all: Informer<{ metadata?: object }>[] = [sidecarSets, namespaces, revisions, bindings] as never;
   const csiDrivers = csiDriverCache(kubeConfig, options);
   all.push(csiDrivers.informer as never);
+  const nodes = nodeVersionCache(kubeConfig, options);
   const lookup = namespaceLookup(apiServerNamespaceReader(kubeConfig));
   const whitelist = whitelistCache(kubeConfig, revisionNamespace, whitelistSettings, options);
   return {
-    ready: () => all.every((i) => i.hasSynced()) && whitelist.settled(),
+    ready: () => all.every((i) => i.hasSynced()) && nodes.informer.hasSynced() && whitelist.settled(),
     sidecarSets: () => sidecarSets.list(),
     namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
     lookupNamespaceLabels: lookup,
@@ -76,13 +81,14 @@ export function informerCaches(kubeConfig: KubeConfig, revisionNamespace: string
     csiDrivers: csiDrivers.names,
     bindings: () => bindings.list(),
     patchMetadataWhitelist: whitelist.current,
+    nodeVersions: nodes.versions,
     async start() {
       all.forEach((i) => i.start());
       whitelist.informer.start();
-      await Promise.all([...all.map((i) => i.waitForSync()), whitelist.loadedOrFailed]);
+      await Promise.all([...all.map((i) => i.waitForSync()), whitelist.loadedOrFailed, nodes.start()]);
     },
     async stop() {
-      await Promise.all([...all, whitelist.informer].map((i) => i.stop()));
+      await Promise.all([...all, whitelist.informer].map((i) => i.stop()).concat(nodes.stop()));
     },
   };
 }
@@ -136,6 +142,8 @@ export function staticCaches(contents: {
   bindings?: SidecarSetResourceBinding[];
   /** Default: no whitelist ConfigMap. */
   patchMetadataWhitelist?: PatchMetadataWhitelist;
+  /** Default: no node known and an API server of 1.29+ (native sidecars where asked). */
+  nodeVersions?: NodeVersions;
 }): WebhookCaches {
   const whitelist = contents.patchMetadataWhitelist ?? { kind: 'missing', source: `ConfigMap sidecarset-system/${KRUISE_CONFIGURATION_NAME}` };
   return {
@@ -147,5 +155,6 @@ export function staticCaches(contents: {
     csiDrivers: () => new Set(contents.csiDrivers ?? []),
     bindings: () => contents.bindings ?? [],
     patchMetadataWhitelist: () => whitelist,
+    nodeVersions: () => contents.nodeVersions ?? { nodes: [], apiServerVersion: 'v1.36.0' },
   };
 }

@@ -38,9 +38,9 @@ export const reviewOf = (response: AdmissionResponse): AdmissionReview => ({
 
 export const allow = (uid: string, warnings?: string[]): AdmissionResponse => ({ uid, allowed: true, ...(warnings?.length ? { warnings } : {}) });
 
-export function allowWithPatch(uid: string, patch: readonly unknown[]): AdmissionResponse {
-  if (patch.length === 0) return allow(uid);
-  return { uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
+export function allowWithPatch(uid: string, patch: readonly unknown[], warnings?: string[]): AdmissionResponse {
+  if (patch.length === 0) return allow(uid, warnings);
+  return { uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), ...(warnings?.length ? { warnings } : {}) };
 }
 
 /** Denial with a plain message (the API server shows it to the client as is). */

@@ -44,6 +44,9 @@ function sidecarSetDenialMessage(errors: readonly InjectionError[]): string {
  * (--max-request-bytes), plus the review around it. A larger body comes from no API server, and
  * reading one costs tens of milliseconds of CPU.
  */
+const MAX_WARNINGS = 8;
+const WARNING_LIMIT = 512;
+
 export const POD_REVIEW_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): void {
@@ -69,6 +72,7 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
       draw: random,
       csiDrivers,
       bindings: deps.caches.bindings(),
+      nodeVersions: deps.caches.nodeVersions(),
     });
     const podName = pod.metadata?.name || `${pod.metadata?.generateName ?? ''}*`;
     const log = { pod: podName, injected: result.injected, skipped: result.skipped.map((s) => `${s.sidecarSet}: ${s.code}`) };
@@ -79,6 +83,8 @@ export function mutatePodsRoute(app: FastifyInstance, deps: MutatePodsDeps): voi
     if (result.errors.length > 0) {
       return { response: denyInvalid(request.uid, { group: '', kind: 'Pod', name: podName }, result.errors), log };
     }
-    return { response: allowWithPatch(request.uid, result.patch), log };
+    // The API server passes warnings to the client (kubectl prints them); a few, each bounded.
+    const warnings = result.warnings.slice(0, MAX_WARNINGS).map((w) => w.slice(0, WARNING_LIMIT));
+    return { response: allowWithPatch(request.uid, result.patch, warnings), log: warnings.length > 0 ? { ...log, warnings } : log };
   }, POD_REVIEW_BODY_LIMIT_BYTES);
 }
