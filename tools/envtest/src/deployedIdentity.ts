@@ -14,6 +14,8 @@ export const MANIFESTS_DIR = join(import.meta.dirname, '../../../deploy/manifest
 const RBAC_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
 /** Admission policies that narrow what an identity may write beyond what RBAC can say: applied with it. */
 const POLICY_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+/** How the API server prioritises the identity's requests (e.g. its Lease renewals): applied with it. */
+const FLOW_KINDS = new Set(['FlowSchema', 'PriorityLevelConfiguration']);
 
 interface ManifestObject {
   kind?: string;
@@ -45,7 +47,7 @@ export async function deployedIdentity(plane: ControlPlane, manifest: string, al
   if (!namespace || !serviceAccount) throw new Error(`deploy/manifests/${manifest}: no Deployment with a namespace and a serviceAccountName`);
   const documents = [manifest, ...alsoApply].flatMap(documentsOf);
   const rbac = documents.filter((o) => RBAC_KINDS.has(o.kind ?? ''));
-  const policies = documents.filter((o) => POLICY_KINDS.has(o.kind ?? ''));
+  const policies = documents.filter((o) => POLICY_KINDS.has(o.kind ?? '') || FLOW_KINDS.has(o.kind ?? ''));
   const file = join(plane.dir, `rbac-${[manifest, ...alsoApply].join('+')}.json`);
   writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...rbac, ...policies] }));
   const applied = await plane.kubectl(['apply', '-f', file]);

@@ -1,9 +1,12 @@
 // The coordination.k8s.io/v1 Lease a leader election runs on: read, create, and update guarded by the
 // resourceVersion read (a merge patch carrying metadata.resourceVersion, so a concurrent writer makes
 // the API server answer 409 Conflict).
+// Renewals never wait behind the controller's own writes: they go over a connection pool of their
+// own (requests share one pool per KubeConfig object, so the store uses a copy of it), and
+// deploy/manifests/controller.yaml's FlowSchema puts them in the API server's leader-election
+// priority level instead of the ServiceAccount's one workload-low flow.
+import type { KubeConfig } from '@kubernetes/client-node';
 import { isNotFound, requestJson, type Lease, type LeaseSpec } from '@sidecarset/api';
-
-type KubeConfig = Parameters<typeof requestJson>[0];
 
 export interface LeaseStore {
   /** Where the lease lives, for messages. */
@@ -22,7 +25,8 @@ export function leasePath(namespace: string, name?: string): string {
 }
 
 /** A LeaseStore on the API server `kubeConfig` points at. */
-export function apiServerLeaseStore(kubeConfig: KubeConfig, namespace: string, name: string): LeaseStore {
+export function apiServerLeaseStore(shared: KubeConfig, namespace: string, name: string): LeaseStore {
+  const kubeConfig = ownConnectionPool(shared);
   return {
     description: `lease ${namespace}/${name}`,
     async get() {
@@ -43,4 +47,11 @@ export function apiServerLeaseStore(kubeConfig: KubeConfig, namespace: string, n
     update: (resourceVersion, spec) =>
       requestJson<Lease>(kubeConfig, 'PATCH', leasePath(namespace, name), {}, { metadata: { resourceVersion }, spec }, 'application/merge-patch+json'),
   };
+}
+
+/** The same clusters, users and contexts in a KubeConfig object of its own: its own connection pool. */
+export function ownConnectionPool(shared: KubeConfig): KubeConfig {
+  const own = new (shared.constructor as new () => KubeConfig)(); // the api package's client-node class, without a dependency of ours
+  own.loadFromOptions({ clusters: shared.clusters, users: shared.users, contexts: shared.contexts, currentContext: shared.currentContext });
+  return own;
 }
