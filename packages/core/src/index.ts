@@ -38,4 +38,5 @@ export * from './resources/index.js';
 export * from './stdlog/index.js';
 export * from './version/index.js';
 export * from './nativeSidecar/index.js';
+export * from './hotUpgrade/index.js';
 export * from './jobExit/index.js';

@@ -53,6 +53,7 @@ import { markPodMirrors } from '../crossNamespace/markPodMirrors.js';
 import { rewriteStdlogVolumes } from '../stdlog/rewriteStdlogVolumes.js';
 import { placeNativeSidecars } from '../nativeSidecar/placeNativeSidecars.js';
 import type { NodeVersions } from '../nativeSidecar/nodeVersions.js';
+import { hotUpgradeTwins, parseWorkingContainers, podContainerNames, WORKING_HOT_UPGRADE_CONTAINER_ANNOTATION } from '../hotUpgrade/index.js';
 
 export interface InjectionContext {
   /** The admission request's namespace, used when the pod has none. */
@@ -192,6 +193,9 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const updateTimestamp = toMetav1Time(ctx.now);
   const sidecarNames = injectedSidecarNames(applications.map((a) => a.sidecarSet));
   const warnings: string[] = [];
+  // HotUpgrade twins (hotUpgrade/): the working-container map starts from the pod's, as in OpenKruise.
+  const workingTwins = parseWorkingContainers(podAnnotations[WORKING_HOT_UPGRADE_CONTAINER_ANNOTATION]);
+  const twinAnnotations: Record<string, string> = {};
 
   for (const { name, sidecarSet, hash } of applications) {
     const stdlog = rewriteStdlogVolumes(name, sidecarSet.spec, pod, { namespace, namespaceLabels: ctx.namespaceLabels, csiDrivers: ctx.csiDrivers, sidecarNames });
@@ -224,9 +228,10 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
     secrets.push(...(spec.imagePullSecrets ?? []));
     for (const [index, sidecar] of (spec.containers ?? []).entries()) {
       addVolumesOf(sidecar);
-      injectedContainers.push({ sidecarSet: name, list: 'containers', index, name: sidecar.name });
+      for (const podName of podContainerNames(sidecar)) injectedContainers.push({ sidecarSet: name, list: 'containers', index, name: podName });
       const container = build(sidecar, 'containers', index);
-      if (container) containers.push({ container, policy: sidecar.podInjectPolicy ?? 'BeforeAppContainer' });
+      const policy = sidecar.podInjectPolicy ?? 'BeforeAppContainer';
+      if (container) for (const twin of hotUpgradeTwins(container, sidecar, workingTwins, twinAnnotations)) containers.push({ container: twin, policy });
     }
     const sidecarList = sidecarListOf(sidecarSet);
     const controllerRevision = sidecarSet.status?.latestRevision;
@@ -262,6 +267,7 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
     keepRecordedTimestamps(hashesWithoutImage, podAnnotations[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]),
   );
   annotations[INJECTED_LIST_ANNOTATION] = formatInjectedList(applications.map((a) => a.name));
+  Object.assign(annotations, twinAnnotations);
   const gatedSpec = markPodMirrors(annotations, spec as PodSpec, mirrored.sources);
 
   const result: Pod = { ...pod, metadata: { ...pod.metadata, annotations }, spec: gatedSpec as Pod['spec'] };

@@ -5,12 +5,13 @@
 // without a status is not consistent.
 import type { ContainerStatus, Pod } from '@sidecarset/api';
 import { parseImageReference } from '../../defaults/imagePullPolicy.js';
+import { isHotUpgrade } from '../../hotUpgrade/index.js';
 import { recordedImageID, type InPlaceUpdateStates } from '../inPlaceUpdateState.js';
 import type { CarrierContainer, ContainerChange, PodUpgradeView, SidecarProgress, UpgradeKind } from './upgradeKind.js';
 
 export const coldImage: UpgradeKind = {
   name: 'cold image',
-  handles: () => true,
+  handles: (sidecar) => !(sidecar.kind === 'containers' && isHotUpgrade(sidecar.spec)),
   inPlaceFields: ['image'],
   carriers: (sidecar, pod) =>
     (pod.spec?.[sidecar.kind] ?? []).some((c) => c.name === sidecar.name) ? [{ name: sidecar.name, list: sidecar.kind, expected: sidecar.spec }] : [],

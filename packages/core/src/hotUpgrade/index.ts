@@ -1,0 +1,2 @@
+export * from './hotUpgradeNames.js';
+export { hotUpgradeTwins, twinContainer, twinVersionEnv } from './hotUpgradeTwins.js';
