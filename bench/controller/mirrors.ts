@@ -9,6 +9,7 @@
 // 3. The source updated: the time until every one of the 1,000 mirrors holds the new data.
 // Prints figures; never fails on a time.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { ConfigMap, Pod } from '@sidecarset/api';
 import { pathInformer, requestJson } from '@sidecarset/api';
 import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
@@ -46,6 +47,7 @@ const pod = (namespace: string, name: string, mirrored: boolean): Pod => ({
 function watchers(plane: ControlPlane) {
   const mirrorSeen = new Map<string, number>(); // namespace -> first time a mirror was there
   const mirrorData = new Map<string, string>(); // namespace -> the mirror's data as last seen
+  const mirrorDataSeen = new Map<string, number>(); // namespace -> when that data was first seen
   const scheduled = new Map<string, number>(); // pod key -> first time ungated and bound to a node
   const ungated = new Map<string, number>();
   const mirrors = pathInformer<ConfigMap>(plane.kubeConfig, '/api/v1/configmaps', { labelSelector: 'sidecarset.dev/mirror=true' });
@@ -53,7 +55,9 @@ function watchers(plane: ControlPlane) {
     const ns = e.object.metadata?.namespace ?? '';
     if (e.type === 'delete') return;
     if (!mirrorSeen.has(ns)) mirrorSeen.set(ns, performance.now());
-    mirrorData.set(ns, e.object.data?.['config.yml'] ?? '');
+    const data = e.object.data?.['config.yml'] ?? '';
+    if (mirrorData.get(ns) !== data) mirrorDataSeen.set(ns, performance.now());
+    mirrorData.set(ns, data);
   });
   const pods = pathInformer<Pod>(plane.kubeConfig, '/api/v1/pods', { labelSelector: 'app in (mirror-bench,plain-bench)' });
   pods.subscribe((e) => {
@@ -64,7 +68,7 @@ function watchers(plane: ControlPlane) {
   });
   mirrors.start();
   pods.start();
-  return { mirrorSeen, mirrorData, scheduled, ungated, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
+  return { mirrorSeen, mirrorData, mirrorDataSeen, scheduled, ungated, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
 }
 
 /** The controller's /metrics, from the port its log names. */
@@ -92,7 +96,7 @@ const quantiles = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
-  progress(`control plane with 10 kwok nodes; ${PODS} pods in ${POD_NAMESPACES} namespaces, then ${MIRRORS} mirrors`);
+  progress(`control plane with 10 kwok nodes; ${PODS} pods in ${POD_NAMESPACES} namespaces, then ${MIRRORS} mirrors; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const plane = await startControlPlane({ kwok: { nodes: 10 }, log: progress });
   try {
     const webhook = await startSidecarsetWebhook(plane);
@@ -176,13 +180,18 @@ async function main(): Promise<void> {
     await kubectl(plane, ['patch', 'configmap', 'bench-config', '-n', 'kube-system', '--type=merge', '-p', JSON.stringify({ data: { 'config.yml': 'version: 2\n' } })]);
     await until(`every mirror updated`, () => namespaces.slice(0, MIRRORS).every((ns) => watch.mirrorData.get(ns) === 'version: 2\n'), 600_000);
     const spreadMs = performance.now() - updatedAt;
+    const reached = namespaces.slice(0, MIRRORS).map((ns) => watch.mirrorDataSeen.get(ns)! - updatedAt).sort((a, b) => a - b);
     console.log(`\n${MIRRORS} mirrors of one source`);
     printTable(['measure', 'value'], [
       ['controller RSS (MiB)', fmt(rssMiB(controller.process.pid), 1)],
       ['controller RSS before the update (MiB)', fmt(rss, 1)],
       [`source update -> all ${MIRRORS} mirrors updated (ms)`, fmt(spreadMs, 0)],
       ['per mirror (ms)', fmt(spreadMs / MIRRORS, 2)],
+      ['source update -> first / median mirror updated (ms)', `${fmt(reached[0] ?? NaN, 0)} / ${fmt(percentile(reached, 50), 0)}`],
     ]);
+    // The Lease held throughout (the full run of an earlier version lost it at 807 mirrors).
+    const lost = readFileSync(controller.process.logFile, 'utf8').includes('lost the leader Lease');
+    console.log(`controller ${controller.process.running() ? 'still running' : 'EXITED'}, ${lost ? 'LOST its leader Lease during the run' : 'kept its leader Lease throughout'}; load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const metrics = await controllerMetrics(readFileSync(controller.process.logFile, 'utf8'));
     console.log('\ncontroller work queues');
     printTable(['queue', 'success', 'requeue', 'requeue_after', 'error', 'retries'], ['mirrors', 'mirror-gates'].map((name) => [
