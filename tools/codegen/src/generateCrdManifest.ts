@@ -48,8 +48,8 @@ export function crdManifest(resource: CustomResource, api: KubernetesOpenApi): J
       }),
       ...(resource.conversion
         ? {
-            // The caBundle is written where the webhook's certificate is known: by the webhook in
-            // --self-signed mode, by cert-manager's CA injector, or by the test control plane.
+            // The caBundle is written where the webhook's CA is known: by cert-manager's CA injector
+            // (annotation cert-manager.io/inject-ca-from), by hand, or by the test control plane.
             conversion: {
               strategy: 'Webhook',
               webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: resource.conversion.service } },

@@ -52,6 +52,11 @@ export interface OpenKruiseOptions {
   readyTimeoutMs?: number;
   /** Progress lines for people waiting. */
   log?: (line: string) => void;
+  /**
+   * Put OpenKruise's CRDs over those installed (server-side apply, taking over their fields) instead
+   * of deleting the SidecarSet CRD first: moving a cluster back to OpenKruise keeps its SidecarSets.
+   */
+  keepSidecarSets?: boolean;
 }
 
 export interface OpenKruise {
@@ -76,14 +81,16 @@ export async function startOpenKruise(plane: ControlPlane, options: OpenKruiseOp
   };
 
   log("installing OpenKruise's SidecarSet CRD (and those its start-up looks for)");
-  // Ours has the same name; two schemas must not merge.
-  await kubectl(['delete', 'crd', 'sidecarsets.apps.kruise.io', '--ignore-not-found', '--wait=true']);
+  // Ours has the same name; two schemas must not merge (unless the objects must stay: then OpenKruise's
+  // CRD takes over every field, ours had none it lacks but our label).
+  if (!options.keepSidecarSets) await kubectl(['delete', 'crd', 'sidecarsets.apps.kruise.io', '--ignore-not-found', '--wait=true']);
   const crdDir = join(plane.dir, 'kruise-crds');
   mkdirSync(crdDir, { recursive: true });
   for (const file of CRD_FILES) {
     if (file === SIDECARSET_CRD) writeFileSync(join(crdDir, file), JSON.stringify(withConversionWebhook(readFileSync(join(build.crdDir, file), 'utf8'))));
     else copyFileSync(join(build.crdDir, file), join(crdDir, file));
   }
+  if (options.keepSidecarSets) await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=sidecarset-envtest', '-f', crdDir]);
   await installCrds(plane.kubectl, crdDir);
 
   await kubectl(['create', 'namespace', KRUISE_NAMESPACE, '--dry-run=client', '-o', 'yaml']).then((yaml) => kubectl(['apply', '-f', '-'], yaml));

@@ -9,6 +9,7 @@ import { validateAgainstOthers } from './validateAgainstOthers.js';
 import { validatePatchPodMetadata } from './validatePatchPodMetadata.js';
 import { validateRevisionPin } from './validateRevisionPin.js';
 import { validateSidecarContainers } from './validateSidecarContainers.js';
+import { isStoredNamespaceSelector } from '../version/storedNamespace.js';
 import { validateInjectionStrategy, validateRequiredSelector, validateUpdateStrategy } from './validateStrategies.js';
 import { validateUpdate } from './validateUpdate.js';
 import { validateVolumes } from './validateVolumes.js';
@@ -44,7 +45,8 @@ export function validateSidecarSet(
     else errors.push(...invalidEach('spec.namespace', spec.namespace, dns1123Label(spec.namespace)));
   }
   if (spec.namespaceSelector !== undefined && spec.namespaceSelector !== null) {
-    if (isNonEmptyString(spec.namespace)) {
+    // Both are taken when the selector is the one v1beta1 stored for that namespace (kubectl apply of a v1alpha1 manifest after the round trip).
+    if (isNonEmptyString(spec.namespace) && !isStoredNamespaceSelector(spec.namespace, spec.namespaceSelector)) {
       errors.push(
         forbidden(
           'spec.namespaceSelector',
