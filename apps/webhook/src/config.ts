@@ -24,6 +24,16 @@ export interface WebhookConfig {
   clientCaFile?: string;
   /** ...and for this CN or DNS SAN. */
   clientCertName?: string;
+  /** Self-signed: the Secret (in `namespace`) holding the CA and serving certificate every replica shares. */
+  certificateSecret: string;
+  /** The webhook's own namespace (POD_NAMESPACE from the downward API). */
+  namespace: string;
+  /** Self-signed: how often the Secret and the caBundles are checked again (renewal, a caBundle reset by a redeploy). */
+  certificateCheckIntervalMs: number;
+  /** On SIGTERM: serve while reporting not ready for this long, then close. */
+  shutdownDelayMs: number;
+  /** ...and give admissions in flight this long to finish. */
+  shutdownTimeoutMs: number;
 }
 
 export const USAGE = `sidecarset-webhook [options]
@@ -31,7 +41,16 @@ export const USAGE = `sidecarset-webhook [options]
   --port N                        HTTPS port (PORT, default 9443)
   --tls-cert-file FILE            serving certificate, reloaded on change (TLS_CERT_FILE)
   --tls-key-file FILE             serving key (TLS_KEY_FILE)
-  --self-signed                   make a CA and certificate at start and patch the caBundle
+  --self-signed                   share one CA and serving certificate between replicas through a Secret
+                                  (created if absent, renewed when a third of its life is left) and keep
+                                  the caBundle of both configurations set to that CA
+  --certificate-secret NAME       that Secret, in --namespace (default sidecarset-webhook-certs)
+  --namespace NS                  the webhook's namespace (POD_NAMESPACE, default sidecarset-system)
+  --certificate-check-interval-seconds N
+                                  self-signed: re-read the Secret and the caBundles every N s (default 60)
+  --shutdown-delay-seconds N      on SIGTERM: not ready but still serving for N s, so the endpoints drop
+                                  this replica first (default 5)
+  --shutdown-timeout-seconds N    then finish admissions in flight within N s (default 20)
   --client-ca-file FILE           admission routes require a client certificate from this CA (the API
                                   server's, see README); reloaded on change; /healthz, /readyz and
                                   /metrics stay open (CLIENT_CA_FILE; default off: any caller)
@@ -71,6 +90,11 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
       'cert-reload-interval-ms': { type: 'string' },
       'client-ca-file': { type: 'string' },
       'client-cert-name': { type: 'string' },
+      'certificate-secret': { type: 'string' },
+      namespace: { type: 'string' },
+      'certificate-check-interval-seconds': { type: 'string' },
+      'shutdown-delay-seconds': { type: 'string' },
+      'shutdown-timeout-seconds': { type: 'string' },
     },
   });
   const port = Number(values.port ?? env.PORT ?? 9443);
@@ -85,7 +109,22 @@ export function parseWebhookConfig(argv: string[], env: NodeJS.ProcessEnv): Webh
   if (clientCertName && !clientCaFile) throw new Error('--client-cert-name needs --client-ca-file');
   const kruiseConfiguration = values['kruise-configuration'] ?? env.KRUISE_CONFIGURATION ?? 'kruise-configuration';
   if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(kruiseConfiguration)) throw new Error(`--kruise-configuration must be a ConfigMap name, got ${JSON.stringify(kruiseConfiguration)}`);
+  const seconds = (flag: string, value: string | undefined, fallback: number, min: number): number => {
+    const n = Number(value ?? fallback);
+    if (!Number.isFinite(n) || n < min || n > 3600) throw new Error(`--${flag} must be a number of seconds from ${min} to 3600, got ${value}`);
+    return Math.round(n * 1000);
+  };
+  const certificateSecret = values['certificate-secret'] ?? 'sidecarset-webhook-certs';
+  const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'sidecarset-system';
+  for (const [flag, name] of [['certificate-secret', certificateSecret], ['namespace', namespace]] as const) {
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) throw new Error(`--${flag} must be an object name, got ${JSON.stringify(name)}`);
+  }
   return {
+    certificateSecret,
+    namespace,
+    certificateCheckIntervalMs: seconds('certificate-check-interval-seconds', values['certificate-check-interval-seconds'], 60, 1),
+    shutdownDelayMs: seconds('shutdown-delay-seconds', values['shutdown-delay-seconds'], 5, 0),
+    shutdownTimeoutMs: seconds('shutdown-timeout-seconds', values['shutdown-timeout-seconds'], 20, 0),
     host: values.host ?? env.HOST ?? '0.0.0.0',
     port,
     ...(certFile ? { certFile } : {}),

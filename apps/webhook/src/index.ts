@@ -2,4 +2,5 @@ export { buildWebhookServer, BODY_LIMIT_BYTES, type WebhookServerOptions } from 
 export { informerCaches, staticCaches, type WebhookCaches, type InformerCaches } from './caches.js';
 export { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 export { parseWebhookConfig, type WebhookConfig } from './config.js';
-export { createSelfSignedCertificate, patchCaBundle } from './tls/selfSigned.js';
+export { patchCaBundle } from './tls/selfSigned.js';
+export { ensureSharedCertificate, type SharedCertificate, type SharedCertificateOptions } from './tls/sharedCertificate.js';

@@ -2,13 +2,15 @@
 // sidecarset-webhook: loads its caches from watches, then serves admission over HTTPS until SIGTERM.
 import type { Server as TlsServer } from 'node:tls';
 import { loadKubeConfig } from '@sidecarset/api';
-import { pino } from 'pino';
 import { informerCaches } from './caches.js';
 import { USAGE, parseWebhookConfig } from './config.js';
+import { batchedStdout } from './logDestination.js';
 import { createWebhookMetrics } from './metrics.js';
 import { buildWebhookServer } from './server.js';
 import { reloadCertificateOnChange, servedContextReader } from './tls/reloadingCertificate.js';
-import { createSelfSignedCertificate, patchCaBundle } from './tls/selfSigned.js';
+import { shutDownOnSignals } from './gracefulShutdown.js';
+import { keepSelfSignedCertificate } from './tls/selfSignedKeeper.js';
+import { ensureSharedCertificate } from './tls/sharedCertificate.js';
 
 let config;
 try {
@@ -19,13 +21,16 @@ try {
 }
 
 const kubeConfig = loadKubeConfig({ ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) });
-const selfSigned = config.selfSigned ? await createSelfSignedCertificate(config.tlsHosts) : undefined;
-const served = servedContextReader(selfSigned ?? { certFile: config.certFile!, keyFile: config.keyFile! }, config.clientCaFile);
+const sharedCertificateOptions = { namespace: config.namespace, secretName: config.certificateSecret, hosts: config.tlsHosts };
+// Self-signed: the one CA and serving certificate all replicas share (read, or created by the first).
+const selfSigned = config.selfSigned ? await ensureSharedCertificate(kubeConfig, sharedCertificateOptions) : undefined;
+// Mutable: a renewal by any replica replaces it (tls/selfSignedKeeper.ts); the reader reads it each time.
+const servingPair = selfSigned ? { cert: selfSigned.cert, key: selfSigned.key } : undefined;
+const served = servedContextReader(servingPair ?? { certFile: config.certFile!, keyFile: config.keyFile! }, config.clientCaFile);
 const tls = served();
 const clientAuthentication = tls.ca ? { clientAuthentication: { ca: tls.ca, ...(config.clientCertName ? { certName: config.clientCertName } : {}) } } : {};
-// Written off the request path: a synchronous write per admission line stalls the event
-// loop whenever the reader of stdout is slow. pino flushes what is left on exit.
-const logDestination = pino.destination({ dest: 1, sync: false });
+// Written off the request path and in batches (logDestination.ts).
+const logDestination = batchedStdout();
 const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (error) => app.log.warn({ err: error }, 'watch restarted') }, {
   configMap: config.kruiseConfiguration,
   defaultsAllowed: config.patchPodMetadataDefaultsAllowed,
@@ -35,17 +40,25 @@ const caches = informerCaches(kubeConfig, config.revisionNamespace, { onError: (
       'patchPodMetadata whitelist read',
     ),
 });
-const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert }, ...clientAuthentication });
+let draining = false;
+const app = buildWebhookServer({ caches, metrics: createWebhookMetrics(), logger: { level: config.logLevel, stream: logDestination }, tls: { key: tls.key, cert: tls.cert }, draining: () => draining, ...clientAuthentication });
 
 await app.listen({ host: config.host, port: config.port });
+let stopKeeper = () => {};
 if (selfSigned) {
-  for (const [kind, name] of [['mutating', config.mutatingConfiguration], ['validating', config.validatingConfiguration]] as const) {
-    const patched = await patchCaBundle(kubeConfig, kind, name, selfSigned.caBundle).catch((error: unknown) => {
-      app.log.error({ err: error, configuration: name }, 'could not patch caBundle');
-      return 0;
-    });
-    app.log.info({ configuration: name, webhooks: patched }, 'caBundle patched');
-  }
+  app.log.info({ secret: `${config.namespace}/${config.certificateSecret}`, outcome: selfSigned.outcome }, 'shared serving certificate');
+  stopKeeper = await keepSelfSignedCertificate({
+    kubeConfig,
+    options: sharedCertificateOptions,
+    first: selfSigned,
+    configurations: [['mutating', config.mutatingConfiguration], ['validating', config.validatingConfiguration]],
+    intervalMs: config.certificateCheckIntervalMs,
+    serve: (pair) => {
+      Object.assign(servingPair!, pair);
+      (app.server as unknown as TlsServer).setSecureContext(served());
+    },
+    log: (level, fields, message) => app.log[level](fields, message),
+  });
 }
 if (!selfSigned || config.clientCaFile) {
   reloadCertificateOnChange(app.server as unknown as TlsServer, served, config.certReloadIntervalMs, (outcome) =>
@@ -55,9 +68,19 @@ if (!selfSigned || config.clientCaFile) {
 await caches.start();
 app.log.info({ sidecarSets: caches.sidecarSets().length }, 'caches loaded; ready');
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.log.info({ signal }, 'shutting down');
-    void app.close().then(() => caches.stop()).then(() => process.exit(0));
-  });
-}
+shutDownOnSignals(
+  {
+    startDraining: () => (draining = true),
+    close: () => app.close(),
+    stopRest: async () => {
+      stopKeeper();
+      await caches.stop();
+    },
+    log: (event, fields) => app.log.info(fields ?? {}, event),
+    exit: (code) => {
+      logDestination.flush();
+      process.exit(code);
+    },
+  },
+  { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs },
+);

@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { boundedJsonBody } from './admission/boundedJsonBody.js';
 import { limitLargeBodies } from './admission/largeBodies.js';
 import { turnTaking } from './admission/turnTaking.js';
+import { closeConnectionsWhenDraining } from './gracefulShutdown.js';
 import type { WebhookCaches } from './caches.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { convertSidecarSetsRoute } from './routes/convertSidecarSets.js';
@@ -29,6 +30,8 @@ export interface WebhookServerOptions {
   tls?: { key: string; cert: string };
   /** Only callers with a client certificate from this CA reach the admission routes (off when absent). */
   clientAuthentication?: ClientAuthentication;
+  /** True once shutdown has begun: /readyz answers 503 while admissions are still served. */
+  draining?: () => boolean;
   now?: () => Date;
   /** Random numbers in [0, 1) for Partial revision draws (Math.random when absent). */
   random?: () => number;
@@ -40,6 +43,9 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
     logger: options.logger ?? false,
     disableRequestLogging: true, // one line per admission, written by the admission routes
     bodyLimit: BODY_LIMIT_BYTES,
+    // A review that arrives while the server closes is served, not answered 503: the API server
+    // counts a 503 as a failed admission (failurePolicy Fail: a failed pod creation).
+    return503OnClosing: false,
   };
   // HTTP/2 (HTTP/1.1 still accepted): the API server multiplexes its concurrent admission calls over
   // one connection instead of paying a TLS handshake for each new pooled HTTP/1.1 connection.
@@ -51,7 +57,8 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
   const deps = { caches: options.caches, metrics, turns };
   if (options.clientAuthentication) requireClientCertificate(app, options.clientAuthentication);
   limitLargeBodies(app, BODY_LIMIT_BYTES);
-  healthRoutes(app, options.caches, metrics);
+  if (options.draining) closeConnectionsWhenDraining(app, options.draining);
+  healthRoutes(app, options.caches, metrics, options.draining);
   mutatePodsRoute(app, { ...deps, ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
   sidecarSetRoutes(app, deps);
   resourceBindingRoutes(app, deps);

@@ -4,7 +4,8 @@ import { Gauge } from 'prom-client';
 import type { WebhookCaches } from '../caches.js';
 import type { WebhookMetrics } from '../metrics.js';
 
-export function healthRoutes(app: FastifyInstance, caches: WebhookCaches, metrics: WebhookMetrics): void {
+/** `draining`: true once shutdown has begun; readiness then fails so the endpoints drop this replica while it still serves. */
+export function healthRoutes(app: FastifyInstance, caches: WebhookCaches, metrics: WebhookMetrics, draining: () => boolean = () => false): void {
   if (!metrics.registry.getSingleMetric('sidecarset_webhook_cached_sidecarsets')) {
     new Gauge({
       name: 'sidecarset_webhook_cached_sidecarsets',
@@ -16,9 +17,10 @@ export function healthRoutes(app: FastifyInstance, caches: WebhookCaches, metric
     });
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) =>
-    caches.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: 'caches are still loading' }),
-  );
+  app.get('/readyz', async (_request, reply) => {
+    if (draining()) return reply.code(503).send({ status: 'not ready', reason: 'shutting down' });
+    return caches.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: 'caches are still loading' });
+  });
   app.get('/metrics', async (_request, reply) => {
     reply.header('Content-Type', metrics.registry.contentType);
     return metrics.registry.metrics();

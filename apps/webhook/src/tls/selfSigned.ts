@@ -1,32 +1,39 @@
-// Self-signed mode: the webhook makes its own CA and serving certificate at start, then writes the
-// CA into the caBundle of its webhook configurations so the API server trusts it.
+// Self-signed mode: the CA and serving certificate come from the Secret every replica shares
+// (sharedCertificate.ts); the CA goes into the caBundle of the webhook configurations so the API
+// server trusts it. A caBundle that already holds it is left alone: replicas do not write in turns.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { requestJson } from '@sidecarset/api';
-import { createCertificateAuthority, issueCertificate } from '@sidecarset/pki';
-
-export interface SelfSignedCertificate {
-  cert: string;
-  key: string;
-  caBundle: string;
-}
-
-export async function createSelfSignedCertificate(hosts: string[]): Promise<SelfSignedCertificate> {
-  const ca = await createCertificateAuthority('sidecarset-webhook-ca');
-  const serving = await issueCertificate(ca, { commonName: hosts[0] ?? 'sidecarset-webhook', usage: 'server', hosts });
-  return { cert: serving.certificate, key: serving.privateKey, caBundle: ca.certificate };
-}
+import { ConflictError, InvalidError, requestJson } from '@sidecarset/api';
 
 const CONFIGURATION_PATHS = {
   mutating: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
   validating: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
 } as const;
 
-/** Sets caBundle on every webhook of the named configurations; returns how many were patched. */
+interface WebhookConfiguration {
+  metadata?: { resourceVersion?: string };
+  webhooks?: { clientConfig?: { caBundle?: string } }[];
+}
+
+/**
+ * Sets caBundle on every webhook of the named configuration whose caBundle differs; returns how many
+ * were patched (0: already right). The patch tests the resourceVersion read, so it never overwrites
+ * a change made in between (e.g. a `helm upgrade`): the caller's next round reads that and decides again.
+ */
 export async function patchCaBundle(kubeConfig: KubeConfig, kind: keyof typeof CONFIGURATION_PATHS, name: string, caBundlePem: string): Promise<number> {
   const path = `${CONFIGURATION_PATHS[kind]}/${encodeURIComponent(name)}`;
-  const current = await requestJson<{ webhooks?: unknown[] }>(kubeConfig, 'GET', path);
   const caBundle = Buffer.from(caBundlePem).toString('base64');
-  const operations = (current.webhooks ?? []).map((_, i) => ({ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle }));
-  if (operations.length) await requestJson(kubeConfig, 'PATCH', path, {}, operations, 'application/json-patch+json');
-  return operations.length;
+  for (let attempt = 0; ; attempt++) {
+    const current = await requestJson<WebhookConfiguration>(kubeConfig, 'GET', path);
+    const operations = (current.webhooks ?? []).flatMap((webhook, i) => (webhook.clientConfig?.caBundle === caBundle ? [] : [{ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle }]));
+    if (!operations.length) return 0;
+    const guard = { op: 'test', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion };
+    try {
+      await requestJson(kubeConfig, 'PATCH', path, {}, [guard, ...operations], 'application/json-patch+json');
+      return operations.length;
+    } catch (error) {
+      // The test failed (422) or the object changed (409): someone wrote in between; read again.
+      if (attempt < 4 && (error instanceof InvalidError || error instanceof ConflictError)) continue;
+      throw error;
+    }
+  }
 }
