@@ -33,6 +33,12 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** The API server presents a client certificate (from a CA of its own) to webhooks, through an AdmissionConfiguration. Default off. */
   authenticateToWebhooks?: boolean | WebhookAuthenticationOptions;
+  /**
+   * kube-apiserver --enable-aggregator-routing: a webhook's clientConfig.service is resolved to a
+   * ready endpoint of the Service's EndpointSlices (chosen at random per connection) instead of its
+   * ClusterIP, which nothing routes here. Lets tests put several webhook processes behind one Service.
+   */
+  endpointRouting?: boolean;
 }
 
 export interface ControlPlane {
@@ -137,6 +143,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       // The "kubernetes" Service cannot point at a loopback address; nothing here needs it.
       '--endpoint-reconciler-type=none',
       ...(webhookClient ? [`--admission-control-config-file=${webhookClient.admissionConfigFile}`] : []),
+      ...(options.endpointRouting ? ['--enable-aggregator-routing=true'] : []),
     ], logs);
     processes.push(apiserver);
     await waitHealthy(`${server}/readyz`, ca.certificate, admin, 90_000, () => apiserver.running() && etcd.running()).catch((error: Error) => {

@@ -31,6 +31,8 @@ export interface SidecarsetWebhook {
 export interface WebhookOptions {
   /** Listen here instead of on a free port (to register the configurations first). */
   port?: number;
+  /** Listen on this address (default 127.0.0.1); a self-signed certificate is then for it and for the Service's name. */
+  host?: string;
   /** Run with --self-signed: the webhook makes its CA and patches the configurations' caBundle itself. */
   selfSigned?: boolean;
   /** --client-ca-file: admission routes require a client certificate from this CA (see ControlPlaneOptions.authenticateToWebhooks). */
@@ -48,14 +50,15 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
   const port = options.port ?? (await freePort());
   // Only --self-signed may patch the webhook configurations (with that right it could also set their failurePolicy).
   const { kubeconfigPath } = await deployedIdentity(plane, 'webhook.yaml', options.selfSigned ? ['webhook-self-signed-rbac.yaml'] : []);
-  const common = ['--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
+  const host = options.host ?? '127.0.0.1';
+  const common = [`--host=${host}`, `--port=${port}`, `--kubeconfig=${kubeconfigPath}`, '--revision-namespace=sidecarset-system'];
   if (options.clientCaFile) common.push(`--client-ca-file=${options.clientCaFile}`);
   if (options.clientCertName) common.push(`--client-cert-name=${options.clientCertName}`);
-  let tlsArgs = ['--self-signed', '--tls-host=127.0.0.1'];
+  let tlsArgs = ['--self-signed', '--tls-host=sidecarset-webhook.sidecarset-system.svc', `--tls-host=${host}`];
   let caBundle = '';
   if (!options.selfSigned) {
     const ca = await createCertificateAuthority('sidecarset-webhook-ca');
-    const serving = await issueCertificate(ca, { commonName: '127.0.0.1', usage: 'server', hosts: ['127.0.0.1'] });
+    const serving = await issueCertificate(ca, { commonName: host, usage: 'server', hosts: [host] });
     const certFile = join(plane.dir, `webhook-${port}.crt`);
     const keyFile = join(plane.dir, `webhook-${port}.key`);
     writeFileSync(certFile, serving.certificate);
@@ -65,7 +68,7 @@ export async function startSidecarsetWebhook(plane: ControlPlane, options: Webho
   }
   const webhook = startProcess(`sidecarset-webhook-${port}`, process.execPath, [...(options.nodeOptions ?? deployedNodeOptions('webhook.yaml', 'webhook')), MAIN, ...common, ...tlsArgs, ...(options.extraArgs ?? [])], join(plane.dir, 'logs'));
   plane.processes.push(webhook);
-  const url = `https://127.0.0.1:${port}`;
+  const url = `https://${host}:${port}`;
   // A self-signed webhook's CA is unknown until it has patched the configurations.
   await waitReady(`${url}/readyz`, caBundle || undefined, () => webhook.running(), () => logTail(webhook, 40));
   return { url, caBundle, kubeconfigPath, process: webhook, logs: () => logTail(webhook, 200), stop: () => webhook.stop() };
