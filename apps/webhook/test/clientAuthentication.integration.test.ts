@@ -75,6 +75,9 @@ const call = (method: 'GET' | 'POST', path: string, client?: PemPair) =>
     req.end(payload);
   });
 
+// The webhook writes its log in batches, at most a second late (apps/webhook/src/logDestination.ts).
+const logLinesWritten = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
 describe('the webhook requires the API server’s client certificate', () => {
   it('pods created through the API server get their sidecars (the API server authenticates)', async () => {
     await kubectlOk('apply', '-f', join(SEEDS, '002-test-sidecarset.yaml')); // through /mutate- and /validate-sidecarsets
@@ -82,6 +85,7 @@ describe('the webhook requires the API server’s client certificate', () => {
     const pod = JSON.parse(await kubectlOk('get', 'pod', 'test-pod', '-n', 'default', '-o', 'json')) as Pod;
     expect(pod.spec?.containers.map((c) => c.name)).toEqual(['sidecar1', 'app']);
     expect(pod.metadata?.annotations?.['kruise.io/sidecarset-injected-list']).toBe('test-sidecarset');
+    await logLinesWritten();
     expect(webhook.logs()).not.toContain('caller refused');
   });
 

@@ -97,7 +97,8 @@ describe('the patchPodMetadata whitelist', () => {
     await applyUntil(set, true);
     expect(webhook.process.pid).toBe(pid);
     expect(webhook.process.running()).toBe(true);
-    expect(webhook.logs()).toMatch(/"source":"ConfigMap sidecarset-system\/kruise-configuration","state":"rules","rules":2,"msg":"patchPodMetadata whitelist read"/);
+    // The webhook writes its log in batches, at most a second late (apps/webhook/src/logDestination.ts).
+    await expect.poll(() => webhook.logs(), { timeout: 5000 }).toMatch(/"source":"ConfigMap sidecarset-system\/kruise-configuration","state":"rules","rules":2,"msg":"patchPodMetadata whitelist read"/);
   });
 
   it('a SidecarSet stored before the whitelist went away still patches pods, as in OpenKruise, but cannot be updated', async () => {
@@ -106,7 +107,7 @@ describe('the patchPodMetadata whitelist', () => {
     const deleted = await plane.kubectl(['delete', 'configmap', 'kruise-configuration', '-n', NAMESPACE]);
     expect(deleted.code, deleted.stderr).toBe(0);
     await applyUntil(patching('delta', { team: 'mesh' }, { 'mesh.io/d': 'patched' }, 'proxy:2.0'), false, /no whitelist allows/);
-    expect(webhook.logs()).toMatch(/"state":"missing","msg":"patchPodMetadata whitelist read"/);
+    await expect.poll(() => webhook.logs(), { timeout: 5000 }).toMatch(/"state":"missing","msg":"patchPodMetadata whitelist read"/);
 
     const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', labels: { app: 'delta' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };
     const created = await plane.kubectl(['create', '-f', '-', '--dry-run=server', '-o', 'json'], JSON.stringify(pod));
@@ -116,7 +117,8 @@ describe('the patchPodMetadata whitelist', () => {
     expect(stored.spec?.containers.map((c) => [c.name, c.image])).toEqual([['delta-proxy', 'proxy:1.0'], ['app', 'nginx']]);
   });
 
-  it('loaded its whitelist with the manifest\'s permissions: no request was refused', () => {
+  it('loaded its whitelist with the manifest\'s permissions: no request was refused', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // every line so far written (batched log)
     expect(webhook.logs()).not.toMatch(/forbidden|\b403\b/i);
   });
 });

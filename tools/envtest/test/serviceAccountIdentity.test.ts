@@ -115,7 +115,8 @@ describe('the apps run as their ServiceAccounts', () => {
     }
   });
 
-  it('both loaded their caches with those permissions: no request was refused', () => {
+  it('both loaded their caches with those permissions: no request was refused', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the webhook's log is written in batches, at most a second late
     expect(webhook.logs()).not.toMatch(/forbidden|\b403\b/i);
     expect(controller.logs()).not.toMatch(/forbidden|\b403\b/i);
     expect(controller.logs()).toContain('caches loaded');
