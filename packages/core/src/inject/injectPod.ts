@@ -198,7 +198,8 @@ export function injectPod(pod: Pod, sidecarSets: readonly SidecarSet[], ctx: Inj
   const twinAnnotations: Record<string, string> = {};
 
   for (const { name, sidecarSet, hash } of applications) {
-    const stdlog = rewriteStdlogVolumes(name, sidecarSet.spec, pod, { namespace, namespaceLabels: ctx.namespaceLabels, csiDrivers: ctx.csiDrivers, sidecarNames });
+    const otherSidecarSets = applications.filter((other) => other.name !== name).map((other) => ({ name: other.name, spec: other.sidecarSet.spec }));
+    const stdlog = rewriteStdlogVolumes(name, sidecarSet.spec, pod, { namespace, namespaceLabels: ctx.namespaceLabels, csiDrivers: ctx.csiDrivers, sidecarNames, otherSidecarSets });
     errors.push(...stdlog.errors);
     const placement = placeNativeSidecars(sidecarSet, stdlog.spec, pod, ctx.nodeVersions);
     warnings.push(...placement.warnings);

@@ -212,6 +212,42 @@ describe("the pod's own volumes and containers", () => {
     expect(container(result.pod, 'filebeat').volumeMounts).toEqual([{ name: 'stdlog', mountPath: '/var/log/std', readOnly: true, subPathExpr: SUBPATH }]);
   });
 
+  /** A second SidecarSet selecting the same pods whose sidecar mounts a volume named like seed 000's. */
+  const secondSidecarSet = (volumes: SidecarSet['spec']['volumes'] = []): SidecarSet => ({
+    apiVersion: 'apps.kruise.io/v1alpha1',
+    kind: 'SidecarSet',
+    metadata: { name: 'other-agent' },
+    spec: {
+      selector: { matchLabels: { app: 'echo-server' } },
+      containers: [{ name: 'agent', image: 'agent:1', volumeMounts: [{ name: 'config', mountPath: '/etc/agent' }, { name: 'stdlog', mountPath: '/logs' }] }],
+      volumes: [{ name: 'config', emptyDir: {} }, ...volumes],
+    },
+  });
+
+  it("another SidecarSet's sidecar mounting the stdlog volume by name (not declaring it): denied, naming that SidecarSet's field", () => {
+    for (const order of [[seed000(), secondSidecarSet()], [secondSidecarSet(), seed000()]]) {
+      const result = injectPod(echoServer(), order, ctx);
+      expect(result.errors).toEqual([expect.objectContaining({ sidecarSet: 'other-agent', path: 'spec.containers[0].volumeMounts[1].name', type: 'Forbidden', value: 'stdlog' })]);
+      expect(result.errors[0]!.reason).toContain('SidecarSet "filebeat-sidecarset"\'s stdlog volume');
+      expect(result.pod).toEqual(echoServer()); // nothing injected, so no unscoped mount of the node's logs
+    }
+  });
+
+  it('another SidecarSet declaring a stdlog volume of the same name itself: both sidecars narrowed to this pod', () => {
+    const other = secondSidecarSet([{ name: 'stdlog', csi: { driver: STDLOG_CSI_DRIVER } }]);
+    const result = injectPod(echoServer(), [seed000(), other], ctx);
+    expect(result.errors).toEqual([]);
+    for (const name of ['filebeat', 'agent']) {
+      const mount = container(result.pod, name).volumeMounts!.find((m) => m.name === 'stdlog');
+      expect(mount).toMatchObject({ readOnly: true, subPathExpr: SUBPATH });
+    }
+  });
+
+  it('where the CSI driver exists, another SidecarSet may mount it (the driver gives each pod its own logs)', () => {
+    const result = injectPod(echoServer(), [seed000(), secondSidecarSet()], withDriver);
+    expect(result.errors).toEqual([]);
+  });
+
   it('a volume no sidecar mounts is not injected, so nothing is checked or rewritten', () => {
     const sidecarSet = withFilebeat((f) => (f.volumeMounts = []));
     const result = injectPod(echoServer(), [sidecarSet], { ...ctx, namespaceLabels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
@@ -247,7 +283,7 @@ describe('the controller compares a rewritten pod with its SidecarSet', () => {
 
   it('a change of the sidecar itself is still a difference', () => {
     const changed = withFilebeat((f) => (f.env = [{ name: 'TZ', value: 'UTC' }]));
-    expect(notUpgradableReason(changed, injected())).toBe('container filebeat: env differs');
+    expect(notUpgradableReason(changed, injected())).toBe('container filebeat: env TZ differs; only image changes in place, so the pod keeps its sidecar until it is recreated');
   });
 
   it('a pod injected where the driver exists compares with the SidecarSet as written', () => {

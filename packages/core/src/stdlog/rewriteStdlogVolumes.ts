@@ -45,6 +45,8 @@ export interface StdlogContext {
   csiDrivers?: ReadonlySet<string>;
   /** Every container name the injection brings (pod containers of those names are replaced, not kept). */
   sidecarNames: ReadonlySet<string>;
+  /** The other SidecarSets injected into the pod with this one: their sidecars may not mount this one's stdlog volume. */
+  otherSidecarSets?: readonly { name: string; spec: SidecarSetSpec }[];
 }
 
 /** With `sidecarSet` the path is a field of that SidecarSet; without it, a field of the pod. */
@@ -150,6 +152,33 @@ function appContainerMounts(pod: Pod, volumes: ReadonlySet<string>, sidecarNames
   return errors;
 }
 
+/**
+ * Sidecars of other SidecarSets mounting one of `volumes` that their own SidecarSet does not declare as a
+ * stdlog volume: after the merge they would mount this one's hostPath unscoped (every pod's logs).
+ */
+function otherSidecarSetMounts(volumes: ReadonlySet<string>, others: StdlogContext['otherSidecarSets'], sidecarSet: string): StdlogError[] {
+  const errors: StdlogError[] = [];
+  for (const other of others ?? []) {
+    const ownStdlog = new Set((other.spec.volumes ?? []).filter(isStdlogCsiVolume).map((v) => v.name));
+    for (const { list, index, sidecar } of sidecarsOf(other.spec)) {
+      for (const [m, mount] of mountsOf(sidecar).entries()) {
+        if (!volumes.has(mount.name) || ownStdlog.has(mount.name)) continue;
+        errors.push({
+          sidecarSet: other.name,
+          path: `spec.${list}[${index}].volumeMounts[${m}].name`,
+          type: 'Forbidden',
+          value: mount.name,
+          reason:
+            `volume "${mount.name}" is SidecarSet "${sidecarSet}"'s stdlog volume, injected as the node's pod log directory ` +
+            `(hostPath ${KUBELET_POD_LOGS_DIR}) and narrowed to this pod only for that SidecarSet's sidecars; ` +
+            `declare a stdlog volume (csi driver ${STDLOG_CSI_DRIVER}) in SidecarSet "${other.name}" to mount one`,
+        });
+      }
+    }
+  }
+  return errors;
+}
+
 export function rewriteStdlogVolumes(sidecarSet: string, spec: SidecarSetSpec, pod: Pod, ctx: StdlogContext): StdlogRewrite {
   const candidates = volumesWithoutDriver(spec, ctx.csiDrivers ?? NO_DRIVERS);
   if (candidates.length === 0) return { spec, errors: [] };
@@ -186,7 +215,7 @@ export function rewriteStdlogVolumes(sidecarSet: string, spec: SidecarSetSpec, p
   const names = new Set(rewritten.map(({ name }) => name));
   const errors: StdlogError[] = [];
   const undeclared = new Set([...names].filter((name) => !podVolumes.has(name)));
-  if (undeclared.size > 0) errors.push(...appContainerMounts(pod, undeclared, ctx.sidecarNames, sidecarSet));
+  if (undeclared.size > 0) errors.push(...appContainerMounts(pod, undeclared, ctx.sidecarNames, sidecarSet), ...otherSidecarSetMounts(undeclared, ctx.otherSidecarSets, sidecarSet));
 
   const out: SidecarSetSpec = { ...spec };
   out.volumes = (spec.volumes ?? []).map((volume) => (names.has(volume.name) && isStdlogCsiVolume(volume) ? stdlogHostPathVolume(volume.name) : volume));
