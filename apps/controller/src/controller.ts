@@ -12,7 +12,9 @@ import { PodsBySidecarSet } from './reconcile/podsBySidecarSet.js';
 import { reconcileSidecarSet } from './reconcile/reconcileSidecarSet.js';
 import { withMirrorFields } from './mirrors/mirrorPodView.js';
 import { createMirrorsStep } from './mirrors/mirrorsStep.js';
+import { createJobExitStep } from './jobExit/jobExitStep.js';
 import { WrittenObjects } from './reconcile/writtenObjects.js';
+import { podResizeDiscovery } from './discovery/podResizeDiscovery.js';
 import { apiServerEventSink, apiServerLeaseStore, createControllerMetrics, EventRecorder, LeaderElector, WorkQueue, type ControllerMetrics } from './runtime/index.js';
 
 /**
@@ -61,6 +63,8 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     },
   });
   const queue = new WorkQueue<string>({ hooks: metrics.workQueueHooks('sidecarset') });
+  // pods/resize served? (discovery at start, then every 10 minutes): the resize kind needs it.
+  const resize = podResizeDiscovery(kubeConfig, { disabled: config.podResize === 'off', onError: (error) => log.warn({ err: error }, 'API discovery of pods/resize failed') });
   // What the reconciles wrote, until the caches have it (writtenObjects.ts).
   const writtenPods = new WrittenObjects<Pod>();
   const writtenSidecarSets = new WrittenObjects<SidecarSet>();
@@ -83,6 +87,9 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
   const events = new EventRecorder({ sink: apiServerEventSink(kubeConfig), onError: (error) => log.warn({ err: error }, 'event not recorded') });
   const mirrors = createMirrorsStep({ kubeConfig, log, metrics, events, sidecarSets, pods, namespaces, index });
   informers.push(...mirrors.informers);
+  // Job pods whose app ended: regular sidecars stopped by an exit-image swap (jobExit/).
+  const jobExit = createJobExitStep({ kubeConfig, log, metrics, events, ...(config.exitImage ? { exitImage: config.exitImage } : {}) });
+  informers.push(...jobExit.informers);
   let leading = false;
   let lostLeadership = false;
 
@@ -121,6 +128,8 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
       now: () => new Date(),
       blockedAfterMs: config.blockedAfterMs,
       resyncWhileRollingMs: config.resyncMs,
+      capabilities: resize.capabilities,
+      rolloutBlocked: (n, blocked) => (blocked === undefined ? metrics.rolloutBlocked.remove({ sidecarset: n }) : metrics.rolloutBlocked.set({ sidecarset: n }, blocked ? 1 : 0)),
     });
     const ms = Date.now() - started;
     if (result?.requeueAfterMs !== undefined) rolling.set(name, ms);
@@ -134,8 +143,8 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     metrics.leader.set({ name: config.leaseName }, 1);
     log.info({ identity: config.identity }, 'leading: reconciling SidecarSets');
     for (const s of sidecarSets.list()) queue.add(s.metadata?.name ?? '');
-    signal.addEventListener('abort', () => void Promise.all([queue.shutDown(), mirrors.shutDown()]), { once: true });
-    await Promise.all([queue.run(config.workers, reconcile), mirrors.run(config.workers)]);
+    signal.addEventListener('abort', () => void Promise.all([queue.shutDown(), mirrors.shutDown(), jobExit.shutDown()]), { once: true });
+    await Promise.all([queue.run(config.workers, reconcile), mirrors.run(config.workers), jobExit.run(config.workers)]);
   };
 
   const elector = config.leaderElect
@@ -169,14 +178,21 @@ export function createController(config: ControllerConfig, kubeConfig: KubeConfi
     async start() {
       informers.forEach((i) => i.start());
       await Promise.all(informers.map((i) => i.waitForSync()));
+      log.info({ podResize: await resize.refresh(), setting: config.podResize }, 'in-place resize (pods/resize)');
+      resize.start(10 * 60_000, (served) => {
+        log.info({ podResize: served }, 'pods/resize discovery changed');
+        for (const s of sidecarSets.list()) queue.add(s.metadata?.name ?? '');
+      });
       log.info({ sidecarSets: sidecarSets.list().length, pods: pods.list().length }, 'caches loaded');
       if (elector) electing = elector.run();
       else void lead(new AbortController().signal);
     },
     async stop() {
       stopping = true;
+      resize.stop();
       await queue.shutDown();
       await mirrors.shutDown();
+      await jobExit.shutDown();
       if (elector) {
         await elector.stop({ release: true });
         await electing;

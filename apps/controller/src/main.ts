@@ -9,7 +9,7 @@ import { buildHealthServer } from './healthServer.js';
 
 let config;
 try {
-  config = parseControllerConfig(process.argv.slice(2));
+  config = parseControllerConfig(process.argv.slice(2), process.env);
 } catch (error) {
   process.stderr.write(`sidecarset-controller: ${(error as Error).message}\n\n${USAGE}\n`);
   process.exit(1);

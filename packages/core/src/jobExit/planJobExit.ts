@@ -8,16 +8,15 @@
 // condition SidecarTerminated, as OpenKruise's SidecarTerminator does, and then they are swapped too.
 // Pure: the pod as read in, the plan out.
 import type { ContainerStatus, Pod } from '@sidecarset/api';
+import type { ContainerChange } from '../rollout/upgradeKinds/upgradeKind.js';
 import { jobSidecarOf, type JobSidecar } from './jobSidecars.js';
 
-/** One container's image set in place (the shape of an upgrade kind's container change). */
-export interface ExitImageSwap {
-  list: 'containers';
-  index: number;
-  name: string;
-  field: 'image';
-  value: string;
-}
+/**
+ * One container's image set in place: an upgrade kind's ContainerChange (rollout/upgradeKinds/), so the
+ * same patch shape carries it. Not a registered kind: the kinds answer the SidecarSet rollout (bring a
+ * pod to the SidecarSet's spec), while this swap leaves that spec because the pod's app has ended.
+ */
+export type ExitImageSwap = Extract<ContainerChange, { field: 'image' }> & { list: 'containers' };
 
 export interface StuckSidecar {
   name: string;

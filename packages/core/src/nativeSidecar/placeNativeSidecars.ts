@@ -27,7 +27,8 @@ export function placeNativeSidecars(sidecarSet: SidecarSet, spec: SidecarSet['sp
   const support = nativeSidecarSupport(pod, versions);
   if (!support.native) {
     const names = asking.map((c) => `"${c.name}"`).join(', ');
-    const warning = `SidecarSet "${name}": ${names} injected as regular container${asking.length > 1 ? 's' : ''}, not native sidecar${asking.length > 1 ? 's' : ''}, because ${support.reason}: their start before and exit after the app containers are not guaranteed there`;
+    const as = asking.length > 1 ? 'regular containers, not native sidecars' : 'a regular container, not a native sidecar';
+    const warning = `SidecarSet "${name}": ${names} injected as ${as}, because ${support.reason}: starting before and exiting after the app containers is not guaranteed there`;
     return { spec, native: [], warnings: [warning] };
   }
   const moved = new Set(asking);
