@@ -2,17 +2,26 @@
 // controller binary: the budget holds at every moment, partition and canary stop where they should,
 // a change beyond images patches nothing and says why, a stuck image stalls at the budget and says so.
 import type { Pod, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { readFileSync } from 'node:fs';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane, type SidecarsetController } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, deployment, eventually, getJson, LOGGER_IMAGE_V1, LOGGER_IMAGE_V2, loggerSidecarSet, podsOf, unavailableUpdated, updatedReady, watchUnavailability, withImage } from './rolloutHarness.js';
 
 let plane: ControlPlane;
+let controller: SidecarsetController;
 beforeAll(async () => {
   plane = await startControlPlane({ kwok: { nodes: 3 } });
   const webhook = await startSidecarsetWebhook(plane);
   await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
-  await startSidecarsetController(plane, { extraArgs: ['--blocked-after-ms=3000'] });
+  controller = await startSidecarsetController(plane, { extraArgs: ['--blocked-after-ms=3000'] });
 });
+
+/** The controller's sidecarset_rollout_blocked for one SidecarSet, from /metrics on the port its log names. */
+async function rolloutBlockedMetric(name: string): Promise<string | undefined> {
+  const port = /"port":(\d+)/.exec(readFileSync(controller.process.logFile, 'utf8').split('\n').find((l) => l.includes('health server listening')) ?? '')?.[1];
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  return new RegExp(`^sidecarset_rollout_blocked\\{sidecarset="${name}"\\} (\\d+)$`, 'm').exec(text)?.[1];
+}
 afterAll(() => plane?.stop());
 
 async function rolloutSetup(name: string, replicas: number, strategy: NonNullable<SidecarSet['spec']['updateStrategy']>) {
@@ -114,9 +123,12 @@ describe('in-place rolling update', () => {
       'a RolloutBlocked event',
     );
     expect(events.items.find((i) => i.reason === 'RolloutBlocked')!.message).toContain('maxUnavailable 2');
+    // What the chart's SidecarsetRolloutBlocked alert reads.
+    await eventually(() => rolloutBlockedMetric('stuck'), (v) => v === '1', 30_000, 'sidecarset_rollout_blocked 1');
 
     await setImage('stuck', LOGGER_IMAGE_V2);
     await eventually(() => podsOf(plane, namespace, selector), (p) => updatedReady(p, LOGGER_IMAGE_V2) === 6, 90_000, 'all 6 on the fixed image');
+    await eventually(() => rolloutBlockedMetric('stuck'), (v) => v === '0', 30_000, 'sidecarset_rollout_blocked back to 0');
   }, 180_000);
 });
 

@@ -21,6 +21,8 @@ export interface ReconcileDeps {
   blockedAfterMs: number;
   /** How soon to look again while a rollout is under way (pod events usually come first). */
   resyncWhileRollingMs: number;
+  /** Told after each reconcile whether the SidecarSet's rollout is blocked (undefined: deleted), for the metric. */
+  rolloutBlocked?(name: string, blocked: boolean | undefined): void;
 }
 
 /** Pod patches in flight at once: a round of hundreds of pods should not wait for each in turn. */
@@ -43,6 +45,7 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   const sidecarSet = deps.sidecarSet(name);
   if (!sidecarSet) {
     lastProgress.delete(name);
+    deps.rolloutBlocked?.(name, undefined);
     return; // deleted: its revisions go with it (owner references)
   }
   const now = deps.now();
@@ -130,6 +133,7 @@ async function reportRollout(sidecarSet: SidecarSet, plan: RolloutPlan, revision
   const object = involvedObjectOf(sidecarSet, SIDECARSET_TYPE);
   const previous = lastProgress.get(name);
   if (!previous || previous.updated !== plan.updated || plan.next.length > 0) lastProgress.set(name, { updated: plan.updated, at: now.getTime() });
+  deps.rolloutBlocked?.(name, false); // until the blocked case below says otherwise
   if (plan.next.length > 0) {
     const reason = sidecarSet.status?.updatedPods === 0 || plan.updated === 0 ? 'RolloutStarted' : 'RolloutProgressed';
     await deps.events.record(object, 'Normal', reason, `upgrading ${plan.next.length} pod(s) in place to revision ${revision}; ${plan.updated}/${plan.matched} updated before this round`);
@@ -143,6 +147,7 @@ async function reportRollout(sidecarSet: SidecarSet, plan: RolloutPlan, revision
   const stalledFor = now.getTime() - (lastProgress.get(name)?.at ?? now.getTime());
   const budgetWait = plan.waiting.find((w) => w.reason.startsWith('maxUnavailable'));
   if (budgetWait && plan.unavailable > 0 && stalledFor >= deps.blockedAfterMs) {
+    deps.rolloutBlocked?.(name, true);
     await deps.events.record(object, 'Warning', 'RolloutBlocked', `no progress for ${Math.round(stalledFor / 1000)} s: ${budgetWait.reason}`);
   }
 }

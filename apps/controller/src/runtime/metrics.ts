@@ -22,6 +22,8 @@ export interface ControllerMetrics {
   podWrites: Counter<'kind'>;
   /** leader_election_master_status{name}: 1 while this replica leads. */
   leader: Gauge<'name'>;
+  /** sidecarset_rollout_blocked{sidecarset}: 1 while a rollout is reported RolloutBlocked, else 0. */
+  rolloutBlocked: Gauge<'sidecarset'>;
   /** WorkQueue hooks that feed the metrics above for the queue and controller `name`. */
   workQueueHooks<K extends string>(name: string): WorkQueueHooks<K>;
 }
@@ -50,6 +52,7 @@ export function createControllerMetrics(options: ControllerMetricsOptions = {}):
   const workQueueWait = new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds a key stays in the work queue before a worker takes it', labelNames: ['name'] as const, buckets: QUEUE_BUCKETS, registers });
   const podWrites = new Counter({ name: 'sidecarset_pod_writes_total', help: 'Writes the controller made to Pods, by kind', labelNames: ['kind'] as const, registers });
   const leader = new Gauge({ name: 'leader_election_master_status', help: '1 while this replica is the leader of the named lease, else 0', labelNames: ['name'] as const, registers });
+  const rolloutBlocked = new Gauge({ name: 'sidecarset_rollout_blocked', help: '1 while the SidecarSet\'s rollout has made no progress for --blocked-after-ms with unavailable pods holding its budget (a RolloutBlocked event), else 0', labelNames: ['sidecarset'] as const, registers });
 
   return {
     registry,
@@ -61,6 +64,7 @@ export function createControllerMetrics(options: ControllerMetricsOptions = {}):
     workQueueWait,
     podWrites,
     leader,
+    rolloutBlocked,
     workQueueHooks: <K extends string>(name: string): WorkQueueHooks<K> => {
       // Pre-create the series so dashboards show zeros before the first event.
       workQueueDepth.set({ name }, 0);
