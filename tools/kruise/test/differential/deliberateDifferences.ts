@@ -31,6 +31,34 @@ type Normalisation = { name: string; apply: (pod: Pod, context: NormaliseContext
 // ---------------------------------------------------------------------------------------------
 const DELIBERATE: Normalisation[] = [
   {
+    // docs/differences-from-openkruise.md, "Native sidecars where the nodes can run them": a SidecarSet
+    // container with env ECI_SIDECAR_CONTAINER=true (seed 000), or every container of a SidecarSet
+    // annotated sidecarset.dev/native-sidecars: "true", is injected by ours as a native sidecar
+    // (initContainers, restartPolicy Always) when the pod's nodes run 1.29+ (this suite's planes have
+    // no node and a 1.36 API server); OpenKruise injects a regular container. Our pod's native sidecars
+    // are moved back where OpenKruise puts them (Before: ahead of the app containers, After: behind),
+    // before the order normalisation below. Applied first.
+    name: 'sidecars asking to be native are native sidecars on ours',
+    apply: (pod, context) => {
+      if (context.side !== 'ours' || !pod.spec?.initContainers) return;
+      const asked = new Map<string, string>();
+      for (const s of context.sidecarSets) {
+        const all = s.metadata?.annotations?.['sidecarset.dev/native-sidecars'] === 'true';
+        for (const c of s.spec.containers ?? []) {
+          if (all || c.env?.find((e) => e.name === 'ECI_SIDECAR_CONTAINER')?.value?.toLowerCase() === 'true') asked.set(c.name, c.podInjectPolicy ?? 'BeforeAppContainer');
+        }
+      }
+      const moved = pod.spec.initContainers.filter((c) => c.restartPolicy === 'Always' && asked.has(c.name));
+      if (moved.length === 0) return;
+      pod.spec.initContainers = pod.spec.initContainers.filter((c) => !moved.includes(c));
+      if (pod.spec.initContainers.length === 0 && !context.input.spec?.initContainers) delete pod.spec.initContainers;
+      const regular = moved.map(({ restartPolicy: _restartPolicy, ...c }) => c as Container);
+      const before = regular.filter((c) => asked.get(c.name) === 'BeforeAppContainer');
+      const after = regular.filter((c) => asked.get(c.name) !== 'BeforeAppContainer');
+      pod.spec.containers = [...before, ...pod.spec.containers, ...after];
+    },
+  },
+  {
     // Set by the API server per request; not the webhook's doing.
     name: 'server-set metadata (uid, creationTimestamp, resourceVersion, managedFields)',
     apply: (pod) => {
