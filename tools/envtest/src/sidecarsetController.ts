@@ -64,10 +64,10 @@ export async function startSidecarsetController(plane: ControlPlane, options: Co
   ];
   const controller = startProcess(`sidecarset-controller-${identity}`, process.execPath, args, join(plane.dir, 'logs'));
   plane.processes.push(controller);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000; // a loaded machine takes most of 30 s to load the bundle
   while (!logTail(controller, 200).includes('caches loaded')) {
     if (!controller.running()) throw new Error(`controller exited:\n${logTail(controller, 40)}`);
-    if (Date.now() > deadline) throw new Error(`controller did not load its caches in 30 s:\n${logTail(controller, 40)}`);
+    if (Date.now() > deadline) throw new Error(`controller did not load its caches in 90 s:\n${logTail(controller, 40)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

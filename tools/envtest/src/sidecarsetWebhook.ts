@@ -107,7 +107,8 @@ async function pointConversionAt(plane: ControlPlane, url: string, caBundle: str
 }
 
 async function waitReady(url: string, ca: string | undefined, alive: () => boolean, logs: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Loading the bundle alone took 16 s on this machine at load average 35: 30 s was not enough.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (!alive()) throw new Error(`webhook exited:\n${logs()}`);
     const status = await new Promise<number>((resolve) => {
@@ -121,5 +122,5 @@ async function waitReady(url: string, ca: string | undefined, alive: () => boole
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`webhook not ready after 30 s:\n${logs()}`);
+  throw new Error(`webhook not ready after 90 s:\n${logs()}`);
 }
