@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { injectCommand } from './commands/inject.js';
 import { planCommand } from './commands/plan.js';
+import { rolloutCommand } from './commands/rollout.js';
 import { statusCommand } from './commands/status.js';
 
 export function buildProgram(version: string): Command {
@@ -11,5 +12,6 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError()
     .addCommand(injectCommand())
     .addCommand(statusCommand())
-    .addCommand(planCommand());
+    .addCommand(planCommand())
+    .addCommand(rolloutCommand());
 }
