@@ -26,6 +26,8 @@ const SECRET_BASE64 = Buffer.from(SECRET_VALUE).toString('base64');
 let plane: ControlPlane;
 let webhook: SidecarsetWebhook;
 let controller: SidecarsetController;
+/** Controllers killed by a test: their logs are checked too. */
+const retired: SidecarsetController[] = [];
 beforeAll(async () => {
   plane = await startControlPlane({ kwok: { nodes: 2 } });
   // Debug logs: the most a log could hold of a Secret (both processes read LOG_LEVEL).
@@ -218,6 +220,46 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
     await eventually(() => getJson<Pod>(plane, 'pod', 'victim', '-n', 'squat'), (p) => !gated(p), 30_000, 'gate lifted');
   }, 150_000);
 
+  it('a mirror created just before a crash (UID recorded nowhere) is recognised by the binding-UID annotation only the controller may set', async () => {
+    await namespace('crash');
+    const bindingUid = (await binding()).metadata!.uid!;
+    const marked = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name,
+        namespace: 'crash',
+        labels: { 'sidecarset.dev/mirror': 'true', 'sidecarset.dev/mirror-source-namespace': 'kube-system' },
+        annotations: { 'sidecarset.dev/mirror-source': 'ConfigMap/kube-system/filebeat-config', 'sidecarset.dev/mirror-binding-uid': bindingUid },
+      },
+      data: { 'filebeat.yml': 'output: attacker.example' },
+    });
+    // Nobody else, not even the cluster admin, can make an object look like that.
+    const forged = await plane.kubectl(['create', '-f', '-'], JSON.stringify(marked(MIRROR)));
+    expect(forged.code).not.toBe(0);
+    expect(forged.stderr).toContain('only the controller may set, change or remove it');
+    await kubectl('create', 'configmap', 'plain', '-n', 'crash', '--from-literal=k=v');
+    const annotated = await plane.kubectl(['annotate', 'configmap', 'plain', '-n', 'crash', `sidecarset.dev/mirror-binding-uid=${bindingUid}`]);
+    expect(annotated.code).not.toBe(0);
+
+    // The crash: the controller dies; what it had created (as its identity) has no UID in the binding's status.
+    await controller.kill();
+    retired.push(controller);
+    const leftover = await plane.kubectl(['--kubeconfig', controller.kubeconfigPath, 'create', '-f', '-', '-o', 'json'], JSON.stringify({ ...marked(MIRROR), data: { 'filebeat.yml': 'stale' } }));
+    expect(leftover.code, leftover.stderr).toBe(0);
+    const leftoverUid = (JSON.parse(leftover.stdout) as ConfigMap).metadata!.uid!;
+    expect(recorded(await binding(), 'crash', MIRROR)).toBeUndefined();
+    expect((await createPod(seedPod('crash', 'after-crash'))).code).toBe(0);
+
+    controller = await startSidecarsetController(plane); // takes the Lease once the dead one's expires
+    const adopted = await eventually(binding, (b) => recorded(b, 'crash', MIRROR)?.uid === leftoverUid, 60_000, 'the leftover recorded as ours');
+    expect(condition(adopted, 'Conflict')?.message ?? '').not.toContain(`crash/${MIRROR}`);
+    const mirror = await getJson<ConfigMap>(plane, 'configmap', MIRROR, '-n', 'crash');
+    expect(mirror.metadata?.uid).toBe(leftoverUid);
+    expect(mirror.data?.['filebeat.yml']).toBe(FILEBEAT_YML);
+    await eventually(() => getJson<Pod>(plane, 'pod', 'after-crash', '-n', 'crash'), (p) => !gated(p), 30_000, 'gate lifted');
+  }, 150_000);
+
   it('a pod that forges the mirrors annotation (and the volume, outside the selector) gets no mirror', async () => {
     await namespace('forged');
     const forged: Pod = {
@@ -270,7 +312,7 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
   }, 60_000);
 
   it("a Secret's data appears in no log line of the controller or the webhook", () => {
-    for (const process of [controller.process, webhook.process]) {
+    for (const process of [...retired.map((c) => c.process), controller.process, webhook.process]) {
       const log = readFileSync(process.logFile, 'utf8');
       expect(log.length, `${process.name} logged`).toBeGreaterThan(0);
       expect(log.includes(SECRET_VALUE), `${process.name} log holds the Secret's value`).toBe(false);

@@ -8,8 +8,9 @@ import type { WantedMirror } from './wantedMirrors.js';
 
 export type MirrorObject = ConfigMap | Secret;
 
-export function desiredMirror(wanted: WantedMirror, source: MirrorObject): MirrorObject {
-  const { labels, annotations } = mirrorMetadata(wanted.source, wanted.bindings);
+/** `bindingUid`: of the first binding authorising it, marking the mirror as the controller's (see mirrorMetadata). */
+export function desiredMirror(wanted: WantedMirror, source: MirrorObject, bindingUid?: string): MirrorObject {
+  const { labels, annotations } = mirrorMetadata(wanted.source, wanted.bindings, bindingUid);
   const metadata = { name: wanted.name, namespace: wanted.namespace, labels, annotations };
   const data = source.data ? { data: source.data } : {};
   if (wanted.kind === 'Secret') {

@@ -144,6 +144,11 @@ export function createMirrorsStep(options: MirrorsStepOptions): MirrorsStep {
     podsOf: (name) => index.podsOf(name),
     source: (source) => sources.get(source),
     mirror,
+    mirrorsOf: (namespace) =>
+      [
+        ...configMaps.list().map((object) => ({ kind: 'ConfigMap' as const, object })),
+        ...secrets.list().map((object) => ({ kind: 'Secret' as const, object })),
+      ].filter(({ object }) => object.metadata?.labels?.[MIRROR_SOURCE_NAMESPACE_LABEL] === namespace),
     writer,
     events: options.events,
     created: new Map(),

@@ -17,7 +17,7 @@ const sidecarSet = (volumeName = 'kube-system/filebeat-config'): SidecarSet => (
   spec: { selector: { matchLabels: { app: 'web' } }, containers: [], volumes: [{ name: 'config', configMap: { name: volumeName } }] },
 });
 const binding = (refs = [{ kind: 'ConfigMap' as const, name: 'filebeat-config' }], extra: Partial<SidecarSetResourceBinding['metadata']> = {}): SidecarSetResourceBinding => ({
-  metadata: { name: 'allow', namespace: 'kube-system', generation: 1, resourceVersion: '1', finalizers: [MIRRORS_FINALIZER], ...extra },
+  metadata: { name: 'allow', namespace: 'kube-system', uid: 'binding-uid', generation: 1, resourceVersion: '1', finalizers: [MIRRORS_FINALIZER], ...extra },
   spec: { subjects: [{ kind: 'SidecarSet', name: 'filebeat' }], resourceRefs: refs as never },
 });
 const pod = (namespace: string, name: string, volume = MIRROR, extra: Partial<Pod> = {}): Pod => ({
@@ -79,6 +79,7 @@ function cluster(options: { pods?: Pod[]; bindings?: SidecarSetResourceBinding[]
     podsOf: () => pods.filter((p) => p.metadata?.labels?.app === 'web'),
     source: () => (options.source === undefined ? source : options.source),
     mirror: (ref) => (objects.get(mirrorKey(ref))?.metadata?.labels ? objects.get(mirrorKey(ref)) : undefined),
+    mirrorsOf: (ns) => [...objects.values()].filter((o) => o.metadata?.labels?.['sidecarset.dev/mirror-source-namespace'] === ns).map((object) => ({ kind: 'ConfigMap' as const, object })),
     writer,
     events: { record: async (_o, _t, reason, message) => (events.push(`${reason}: ${message}`), { action: 'failed', error: undefined }) },
     created: new Map(),
@@ -154,6 +155,51 @@ describe('reconcileMirrors', () => {
     await reconcileMirrors('kube-system', c.deps);
     expect(c.objects.get(key)?.data).toEqual(source.data);
     expect(condition(c.bindings()[0]!, 'Conflict')?.status).toBe('False');
+  });
+
+  describe('a mirror created just before a crash (its UID in no binding status yet)', () => {
+    /** What the controller had written: labelled, annotated with the binding's UID (only it may set that annotation). */
+    const leftover = (bindingUid: string): MirrorObject => ({
+      kind: 'ConfigMap',
+      metadata: {
+        namespace: 'default',
+        name: MIRROR,
+        uid: 'before-crash',
+        resourceVersion: '7',
+        labels: { 'sidecarset.dev/mirror': 'true', 'sidecarset.dev/mirror-source-namespace': 'kube-system' },
+        annotations: { 'sidecarset.dev/mirror-source': 'ConfigMap/kube-system/filebeat-config', 'sidecarset.dev/mirror-binding-uid': bindingUid },
+      },
+      data: { 'filebeat.yml': 'inputs: [] # older' },
+    });
+    const key = `ConfigMap/default/${MIRROR}`;
+
+    it('still needed: recognised by its binding UID annotation, brought up to date, recorded; no Conflict, gate lifted', async () => {
+      const c = cluster();
+      c.objects.set(key, leftover('binding-uid'));
+      expect(await reconcileMirrors('kube-system', c.deps)).toBeUndefined();
+      expect(c.objects.get(key)).toMatchObject({ metadata: { uid: 'before-crash' }, data: source.data });
+      const [b] = c.bindings();
+      expect(b!.status?.mirrors).toEqual([{ kind: 'ConfigMap', namespace: 'default', name: MIRROR, uid: 'before-crash' }]);
+      expect(condition(b!, 'Conflict')?.status).toBe('False');
+      expect(c.events).toEqual([]);
+      await c.gate();
+      expect(c.pods[0]!.spec?.schedulingGates).toEqual([]);
+    });
+
+    it('no longer needed: deleted like any mirror of ours', async () => {
+      const c = cluster({ pods: [] });
+      c.objects.set(key, leftover('binding-uid'));
+      await reconcileMirrors('kube-system', c.deps);
+      expect(c.objects.has(key)).toBe(false);
+    });
+
+    it('the annotation with the UID of no binding of that namespace: squatted as before', async () => {
+      const c = cluster();
+      c.objects.set(key, leftover('some-other-uid'));
+      await reconcileMirrors('kube-system', c.deps);
+      expect(c.objects.get(key)?.data).toEqual({ 'filebeat.yml': 'inputs: [] # older' });
+      expect(condition(c.bindings()[0]!, 'Conflict')?.status).toBe('True');
+    });
   });
 
   it('Unauthorised (resourceRef removed), the mirror is deleted at once', async () => {

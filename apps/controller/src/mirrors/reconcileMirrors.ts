@@ -3,11 +3,13 @@
 // source, and restored when someone else edits or deletes it; every mirror of ours that is no longer
 // needed, whose source is gone or that nothing authorises any more is deleted at once. "Ours" means
 // its UID is recorded in a binding's status.mirrors (or was just created by this process and is being
-// recorded): an object with a mirror's name and another UID is squatted, never adopted, overwritten or
-// deleted, and reported (binding condition Conflict, an Event on each pod waiting for it). Bindings
+// recorded), or it carries the annotation sidecarset.dev/mirror-binding-uid with the UID of a binding of
+// that namespace, which the manifest's admission policy lets only the controller set (a mirror created
+// just before a crash, before its UID was recorded): any other object with a mirror's name is
+// squatted, never adopted, overwritten or deleted, and reported (binding condition Conflict, an Event on each pod waiting for it). Bindings
 // carry a finalizer so that their mirrors, whose UIDs only they record, are deleted before they go.
 import { isAlreadyExists, isConflict, isNotFound, type Pod, type SidecarSet, type SidecarSetResourceBinding, type SidecarSetResourceBindingMirror } from '@sidecarset/api';
-import { MIRRORS_SCHEDULING_GATE, sourceKey, type CrossNamespaceSource } from '@sidecarset/core';
+import { MIRROR_BINDING_UID_ANNOTATION, MIRRORS_SCHEDULING_GATE, sourceKey, type CrossNamespaceSource, type SourceKind } from '@sidecarset/core';
 import type { Logger } from 'pino';
 import { involvedObjectOf, POD_TYPE, type EventRecorder } from '../runtime/index.js';
 import type { ReconcileResult } from '../runtime/workQueue.js';
@@ -26,6 +28,8 @@ export interface MirrorsDeps {
   source(source: CrossNamespaceSource): MirrorObject | null | undefined;
   /** A mirror as the cache holds it (objects labelled as mirrors). */
   mirror(ref: MirrorRef): MirrorObject | undefined;
+  /** The cached objects labelled as mirrors of a source in `namespace`. */
+  mirrorsOf(namespace: string): { kind: SourceKind; object: MirrorObject }[];
   writer: MirrorWriter;
   events: Pick<EventRecorder, 'record'>;
   /** Mirrors this process created whose UIDs no binding status shows yet, per source namespace. */
@@ -76,6 +80,14 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
   const ours = new Map<string, SidecarSetResourceBindingMirror>();
   for (const binding of all) for (const m of binding.status?.mirrors ?? []) ours.set(mirrorKey(m), m);
   for (const [key, m] of created) ours.set(key, m);
+  // Marked by the controller (only its identity may set that annotation) for a binding of this namespace.
+  const bindingUids = new Set(all.flatMap((b) => b.metadata?.uid ?? []));
+  const uidOf = new Map(all.map((b) => [b.metadata?.name ?? '', b.metadata?.uid]));
+  const markedOurs = (stored: MirrorObject) => bindingUids.has(stored.metadata?.annotations?.[MIRROR_BINDING_UID_ANNOTATION] ?? '');
+  for (const { kind, object } of deps.mirrorsOf(namespace)) {
+    const ref = { kind, namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' };
+    if (!ours.has(mirrorKey(ref)) && markedOurs(object) && !deps.gone.has(object.metadata?.uid ?? '')) ours.set(mirrorKey(ref), record(ref, object.metadata?.uid ?? ''));
+  }
 
   const trusted = new Map<string, SidecarSetResourceBindingMirror>();
   const squatted = new Map<string, WantedMirror>();
@@ -90,8 +102,9 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
       return;
     }
     if (source === null) return; // gone: its mirrors are deleted below
-    const desired = desiredMirror(want, source);
+    const desired = desiredMirror(want, source, uidOf.get(want.bindings[0] ?? ''));
     const mine = ours.get(key);
+    const isOurs = (stored: MirrorObject) => (mine !== undefined && stored.metadata?.uid === mine.uid) || markedOurs(stored);
     const adopt = async (stored: MirrorObject): Promise<void> => {
       if (typeChanged(stored, desired)) {
         await deps.writer.deleteMirror(want, stored.metadata?.uid ?? '').catch(ignoreGone);
@@ -116,7 +129,7 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
         if (!isAlreadyExists(error)) throw error;
         // Not in the cache (no mirror label, or not seen yet): ours only if its UID says so.
         const stored = await deps.writer.getMirror(want);
-        if (mine && stored.metadata?.uid === mine.uid) return adopt(stored);
+        if (isOurs(stored)) return adopt(stored);
         squatted.set(key, want);
       }
     };
@@ -124,7 +137,7 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
       const cached = deps.mirror(want);
       const stored = cached && !deps.gone.has(cached.metadata?.uid ?? '') ? cached : undefined;
       if (!stored) return await create();
-      if (mine && stored.metadata?.uid === mine.uid) return await adopt(stored);
+      if (isOurs(stored)) return await adopt(stored);
       squatted.set(key, want);
     } catch (error) {
       failures++;
