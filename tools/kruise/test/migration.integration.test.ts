@@ -30,6 +30,7 @@ const NAMESPACE = 'moved';
 const INJECTED_LIST = 'kruise.io/sidecarset-injected-list';
 const HASH = 'kruise.io/sidecarset-hash';
 const SIDECARSETS = 'sidecarsets.v1beta1.apps.kruise.io';
+const NO_CONVERSION = JSON.stringify([{ op: 'replace', path: '/spec/conversion', value: { strategy: 'None' } }]);
 
 const logging = (image: string, partition: number): SidecarSet =>
   ({
@@ -192,6 +193,9 @@ describe('moving a cluster from OpenKruise v1.9.0 to Sidecarset and back', () =>
     logs = () => webhook.logs().split('\n').slice(-20).join('\n');
     // 3. Our CRDs: the SidecarSet one replaces OpenKruise's (both store v1beta1), then our webhook
     // configurations and the conversion pointed at our /convert.
+    // (The conversion OpenKruise's manager pointed at itself by URL goes first: a URL next to the
+    // Service our CRD names is invalid. In a cluster it names a Service too, and only its caBundle changes.)
+    await kubectl(['patch', 'crd', 'sidecarsets.apps.kruise.io', '--type=json', '-p', NO_CONVERSION]);
     const crds = join(plane.dir, 'our-crds');
     mkdirSync(crds, { recursive: true });
     copyFileSync(join(CRD_DIR, 'apps.kruise.io_sidecarsets.yaml'), join(crds, 'apps.kruise.io_sidecarsets.yaml'));
@@ -241,6 +245,7 @@ describe('moving a cluster from OpenKruise v1.9.0 to Sidecarset and back', () =>
     // Our webhook configurations and processes gone; OpenKruise's CRD and manager back, SidecarSets kept.
     await kubectl(['delete', 'mutatingwebhookconfiguration/sidecarset-mutating', 'validatingwebhookconfiguration/sidecarset-validating', '--ignore-not-found']);
     for (const process of plane.processes.filter((p) => /^sidecarset-(webhook|controller)/.test(p.name))) await process.stop();
+    await kubectl(['patch', 'crd', 'sidecarsets.apps.kruise.io', '--type=json', '-p', NO_CONVERSION]);
     kruise = await startOpenKruise(plane, { keepSidecarSets: true });
     logs = () => kruise?.logs(20) ?? '';
     await eventually("OpenKruise's status of every SidecarSet", 120_000, () => Promise.all(['logging', 'mesh', 'pinned'].map(sidecarSet)), (list) => list.every((s) => s.status?.observedGeneration === s.metadata?.generation));
