@@ -8,7 +8,7 @@
 // 2. One pod in each of 1,000 namespaces (BENCH_MIRRORS): the controller's RSS with that many mirrors.
 // 3. The source updated: the time until every one of the 1,000 mirrors holds the new data.
 // Prints figures; never fails on a time.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { ConfigMap, Pod } from '@sidecarset/api';
 import { pathInformer, requestJson } from '@sidecarset/api';
@@ -172,7 +172,14 @@ async function main(): Promise<void> {
       progress(`one pod in each of ${MIRRORS - POD_NAMESPACES} more namespaces`);
       await inParallel(namespaces.slice(POD_NAMESPACES, MIRRORS), IN_FLIGHT, (ns) => create(pod(ns, 'one', true), mirroredSent));
     }
-    await until(`${MIRRORS} mirrors`, () => namespaces.slice(0, MIRRORS).every((ns) => watch.mirrorSeen.has(ns)), 600_000);
+    const allMirrored = () => namespaces.slice(0, MIRRORS).every((ns) => watch.mirrorSeen.has(ns));
+    await until(`${MIRRORS} mirrors`, allMirrored, 600_000).catch((error: unknown) => {
+      const log = readFileSync(controller.process.logFile, 'utf8');
+      const seen = namespaces.slice(0, MIRRORS).filter((ns) => watch.mirrorSeen.has(ns)).length;
+      console.log(`\n${seen} of ${MIRRORS} mirrors after 600 s; controller ${controller.process.running() ? 'running' : 'EXITED'}${log.includes('lost the leader Lease') ? ', LOST its leader Lease' : ''}`);
+      console.log(log.split('\n').filter((line) => /"level":(40|50|60)/.test(line)).slice(-15).join('\n'));
+      throw error;
+    });
     await new Promise((r) => setTimeout(r, 5000)); // settle
     const rss = rssMiB(controller.process.pid);
     progress('updating the source');
@@ -202,6 +209,8 @@ async function main(): Promise<void> {
     printTable(['mirror writes', 'count'], ['mirror-ConfigMap', 'binding-status', 'binding-finalizer', 'pod-scheduling-gate'].map((kind) => [kind, metricValue(metrics, 'sidecarset_mirror_writes_total', `kind="${kind}"`)]));
     await watch.stop();
   } finally {
+    // The controller's log outlives the control plane's directory, for a look after the run.
+    for (const p of plane.processes.filter((p) => p.name.startsWith('sidecarset-controller'))) copyFileSync(p.logFile, `/tmp/bench-mirrors-${p.name}.log`);
     await plane.stop();
   }
 }
