@@ -51,6 +51,11 @@ describe('the sandbox (npm start)', () => {
     expect(await nativeDemo('{.status.initContainerStatuses[?(@.name=="proxy")].restartCount}')).toBe('1');
     expect(await nativeDemo('{.status.containerStatuses[?(@.name=="app")].restartCount}')).toBe('0');
     expect(await kubectl('get', 'sidecarset', 'demo-native-sidecar', '-o', 'jsonpath={.status.updatedReadyPods}')).toBe('1');
+    // Then the hot upgrade demo: the twins swapped (envoy-2 works on the new image, envoy-1 idles on the empty one).
+    expect(stderr).toContain('demo: hot upgrade done');
+    const hotDemo = (path: string) => kubectl('get', 'pod', 'hot-demo', '-n', 'default', '-o', `jsonpath=${path}`);
+    expect(await hotDemo('{.spec.containers[*].image}')).toBe('openkruise/hotupgrade-sample:empty envoyproxy/envoy:v1.31.0 nginx:1.25');
+    expect(await hotDemo('{.metadata.annotations.kruise\\.io/sidecarset-working-hotupgrade-container}')).toBe('{"envoy":"envoy-2"}');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
