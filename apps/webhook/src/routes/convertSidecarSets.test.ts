@@ -33,6 +33,13 @@ describe('POST /convert', () => {
     expect(answer.json().response).toMatchObject({ result: { status: 'Success' }, convertedObjects: [{ apiVersion: 'apps.kruise.io/v1alpha1', metadata: { labels: { 'apps.kruise.io/sidecarset-custom-version': 'v1' } } }] });
   });
 
+  it('needs no client certificate where admission routes do (the API server presents none to conversion webhooks)', async () => {
+    const guarded = buildWebhookServer({ caches: staticCaches({}), clientAuthentication: { ca: 'unused without TLS' } });
+    const payload = review('apps.kruise.io/v1beta1', [sidecarSet('apps.kruise.io/v1alpha1')]);
+    expect((await guarded.inject({ method: 'POST', url: '/convert', payload })).json().response.result.status).toBe('Success');
+    expect((await guarded.inject({ method: 'POST', url: '/validate-sidecarsets', payload: {} })).statusCode).toBe(401);
+  });
+
   it('fails the review, naming the object and field, when one object cannot be converted', async () => {
     const answer = await post(review('apps.kruise.io/v1beta1', [sidecarSet('apps.kruise.io/v1alpha1'), { apiVersion: 'apps/v1', kind: 'SidecarSet' }]));
     expect(answer.json().response).toMatchObject({ uid: 'u-1', convertedObjects: [], result: { status: 'Failure', message: expect.stringContaining('request.objects[1].apiVersion') } });

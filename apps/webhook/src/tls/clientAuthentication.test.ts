@@ -106,11 +106,14 @@ describe('with a client CA, over TLS', () => {
     expect(admitted).toMatchObject({ status: 200, body: { response: { uid: 'uid-1', allowed: true } } });
     expect(await http2(port, ca, '/mutate-pods', apiserver)).toMatchObject({ status: 200, body: { response: { uid: 'uid-1', allowed: true } } });
 
-    for (const path of ['/mutate-pods', '/mutate-sidecarsets', '/validate-sidecarsets', '/validate-resourcebindings', '/convert', '/no-such-route']) {
+    for (const path of ['/mutate-pods', '/mutate-sidecarsets', '/validate-sidecarsets', '/validate-resourcebindings', '/no-such-route']) {
       const refused = await http1(port, ca, 'POST', path);
       expect(refused.status, path).toBe(401);
       expect(refused.body).toEqual({ message: 'a client certificate is required: only the API server may call this route' });
     }
+    // The CRD conversion webhook is called without a client certificate (kube-apiserver gives its
+    // conversion client no credentials): reached, and answered 400 for a body that is no ConversionReview.
+    expect((await http1(port, ca, 'POST', '/convert')).status, '/convert').toBe(400);
     expect((await http2(port, ca, '/validate-sidecarsets')).status).toBe(401);
   });
 

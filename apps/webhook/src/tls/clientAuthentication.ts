@@ -17,8 +17,12 @@ export interface ClientAuthentication {
   certName?: string;
 }
 
-/** Paths answered without a certificate: probes and scrapes carry none. */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/livez', '/metrics']);
+/**
+ * Paths answered without a certificate: probes and scrapes carry none, and neither do the API server's
+ * CRD conversion calls (its AdmissionConfiguration credentials are for admission webhooks only);
+ * /convert is a pure function of the objects sent, reading nothing of the cluster.
+ */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/livez', '/metrics', '/convert']);
 
 /** Reads a CA bundle and refuses one that holds no certificate (an empty or half-written file would trust nobody). */
 export function readClientCa(file: string): string {
