@@ -11,6 +11,7 @@ import { namespaceLabelsFor, parseNamespaceLabelsFlag } from '../inject/namespac
 import { renderOutput, type OutputFormat } from '../inject/renderOutput.js';
 import { parseSeed, seededRandom } from '../inject/seededRandom.js';
 import { isObject } from '../inject/workloadTemplates.js';
+import { nodeVersionsFor } from '../inject/nodeVersionsFlag.js';
 import { processInput, processOutput } from '../processIo.js';
 
 export interface InjectOptions {
@@ -25,6 +26,8 @@ export interface InjectOptions {
   seed?: string;
   /** CSIDrivers the target cluster has (repeatable); none without it. */
   csiDriver?: string[];
+  /** Kubelet version of the target cluster's nodes (and API server), for native sidecars. */
+  nodeVersion?: string;
 }
 
 export interface InjectIo {
@@ -61,7 +64,7 @@ problem on stderr naming the file, the document (from 1) and the field.
 
 export function injectCommand(io: InjectIo = processIo): Command {
   return new Command('inject')
-    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [--seed N] [--csi-driver NAME ...] [-o yaml|json]')
+    .usage('-f FILE|- --sidecarsets PATH [--sidecarsets PATH ...] [-n NAMESPACE] [--namespace-labels k=v,...] [--seed N] [--csi-driver NAME ...] [--node-version VERSION] [-o yaml|json]')
     .summary('print manifests with the sidecars the webhook would inject (offline)')
     .description(
       'Print manifests with the sidecars of matching SidecarSets injected, as the webhook would inject them, offline. ' +
@@ -92,6 +95,14 @@ export function injectCommand(io: InjectIo = processIo): Command {
           "stdlog volume is shown as the webhook rewrites it on such a cluster: a read-only hostPath of the kubelet's pod " +
           'log directory, narrowed to the pod (default: no CSIDriver)',
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .option(
+      '--node-version <version>',
+      'kubelet version of the target cluster\'s nodes and API server (e.g. v1.30.2): a sidecar with ECI_SIDECAR_CONTAINER=true, ' +
+        'or of a SidecarSet annotated sidecarset.dev/native-sidecars: "true", is a native sidecar when the pod\'s nodes run 1.29+. ' +
+        'Node documents in --sidecarsets (status.nodeInfo.kubeletVersion, labels for nodeSelectors) say it per node, this ' +
+        'flag then standing for the API server. Without either the versions are unknown: such sidecars stay regular ' +
+        'containers, with the webhook\'s warning on stderr',
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option(
@@ -152,11 +163,15 @@ export async function runInject(options: InjectOptions, io: InjectIo): Promise<n
       namespaceLabelsFor(namespace, { flagNamespace, flagLabels, documents: sources.namespaceLabels }),
     now: now.toISOString(),
     draw: seed === undefined ? Math.random : seededRandom(seed),
+    ...nodeVersionsFor(options.nodeVersion, sources.nodes),
   };
   const results = inputs.map((input) => ({ input, ...injectDocument(input.value, context) }));
   const injectionErrors = results.flatMap(({ input, errors }) => fieldErrorsAt(input.location, errors));
   if (injectionErrors.length > 0) return fail(injectionErrors);
 
+  // As kubectl prints an admission warning: on stderr, the exit status unchanged.
+  const warnings = results.flatMap(({ input, warnings }) => warnings.map((w) => `Warning: ${input.location}: ${w}\n`));
+  if (warnings.length > 0) io.stderr(warnings.join(''));
   io.stdout(renderOutput(results.map((r) => r.document), options.output));
   return 0;
 }

@@ -3,7 +3,7 @@
 // template's labels, and only the template changes; a List has each item injected; anything else is
 // returned as it is.
 import { fieldPath, type ControllerRevision, type FieldError, type Pod, type PodTemplateSpec, type SidecarSet, type SidecarSetResourceBinding } from '@sidecarset/api/offline';
-import { injectPod, type InjectionError } from '@sidecarset/core';
+import { injectPod, type InjectionError, type NodeVersions } from '@sidecarset/core';
 import type { Labels } from './namespaceLabels.js';
 import { injectionTarget, isObject, withValueAt } from './workloadTemplates.js';
 
@@ -21,6 +21,8 @@ export interface InjectionContext {
   now: string;
   /** Numbers in [0, 1) for Partial revision draws: one per pod (or pod template) and SidecarSet. */
   draw: () => number;
+  /** Node kubelet versions (--node-version, Node documents): native sidecars where they allow; absent: unknown. */
+  nodeVersions?: NodeVersions;
 }
 
 export interface InjectedDocument {
@@ -30,13 +32,15 @@ export interface InjectedDocument {
    * (`items[1].spec.template.metadata.annotations[...]`), or of the SidecarSet the reason names.
    */
   errors: FieldError[];
+  /** What the webhook would warn the pod's creator of (a sidecar asking to be native left regular). */
+  warnings: string[];
 }
 
 /** `at`: where the document sits in the one being injected (`items[1]`), for error paths. */
 export function injectDocument(document: unknown, context: InjectionContext, at: (string | number)[] = []): InjectedDocument {
   if (isObject(document) && document.kind === 'List' && Array.isArray(document.items)) return injectList(document, document.items, context, at);
   const target = injectionTarget(document);
-  if (target.type === 'none' || !isObject(document)) return { document, errors: [] };
+  if (target.type === 'none' || !isObject(document)) return { document, errors: [], warnings: [] };
   const namespace = namespaceOf(document) || context.defaultNamespace;
   const injectContext = {
     namespace,
@@ -46,28 +50,31 @@ export function injectDocument(document: unknown, context: InjectionContext, at:
     draw: context.draw,
     bindings: context.bindings,
     csiDrivers: context.csiDrivers,
+    ...(context.nodeVersions ? { nodeVersions: context.nodeVersions } : {}),
   };
 
   if (target.type === 'pod') {
     const result = injectPod(document as Pod, context.sidecarSets, injectContext);
     const errors = result.errors.map((error) => located(error, at));
-    return { document: result.injected.length > 0 ? result.pod : document, errors };
+    return { document: result.injected.length > 0 ? result.pod : document, errors, warnings: result.warnings };
   }
 
   const result = injectPod(templateAsPod(target.template, namespace), context.sidecarSets, injectContext);
   const errors = result.errors.map((error) => located(error, [...at, ...target.path]));
-  if (result.injected.length === 0) return { document, errors };
-  return { document: withValueAt(document, target.path, podAsTemplate(result.pod, target.template)), errors };
+  if (result.injected.length === 0) return { document, errors, warnings: result.warnings };
+  return { document: withValueAt(document, target.path, podAsTemplate(result.pod, target.template)), errors, warnings: result.warnings };
 }
 
 function injectList(list: Record<string, unknown>, items: unknown[], context: InjectionContext, at: (string | number)[]): InjectedDocument {
   const errors: FieldError[] = [];
+  const warnings: string[] = [];
   const injected = items.map((item, index) => {
     const result = injectDocument(item, context, [...at, 'items', index]);
     errors.push(...result.errors);
+    warnings.push(...result.warnings.map((w) => `items[${index}]: ${w}`));
     return result.document;
   });
-  return { document: { ...list, items: injected }, errors };
+  return { document: { ...list, items: injected }, errors, warnings };
 }
 
 /** The Pod a controller would create from the template, as far as injection can tell. */

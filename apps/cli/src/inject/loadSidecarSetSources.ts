@@ -13,7 +13,7 @@ import {
   type SidecarSet,
   type SidecarSetResourceBinding,
 } from '@sidecarset/api/offline';
-import { admitSidecarSet, validateResourceBinding, validateSidecarSet } from '@sidecarset/core';
+import { admitSidecarSet, validateResourceBinding, validateSidecarSet, type NodeVersion } from '@sidecarset/core';
 import { documentLocation, fieldErrorsAt, type InputError } from './inputErrors.js';
 import { fileSystemReader, ioErrorMessage, type ManifestFileReader } from './manifestFiles.js';
 import { isObject } from './workloadTemplates.js';
@@ -26,11 +26,13 @@ export interface SidecarSetSources {
   bindings: SidecarSetResourceBinding[];
   /** Labels of each Namespace found, with the API server's own `kubernetes.io/metadata.name`. */
   namespaceLabels: Record<string, Record<string, string>>;
+  /** Node documents: name, labels and status.nodeInfo.kubeletVersion, for native sidecars. */
+  nodes: NodeVersion[];
   errors: InputError[];
 }
 
 export function loadSidecarSetSources(paths: readonly string[], reader: ManifestFileReader = fileSystemReader): SidecarSetSources {
-  const sources: SidecarSetSources = { sidecarSets: [], revisions: [], bindings: [], namespaceLabels: {}, errors: [] };
+  const sources: SidecarSetSources = { sidecarSets: [], revisions: [], bindings: [], namespaceLabels: {}, nodes: [], errors: [] };
   const seen = new Map<string, string>(); // SidecarSet name -> where it was first defined
   for (const path of paths) {
     let files: string[];
@@ -97,6 +99,15 @@ function addObject(sources: SidecarSetSources, seen: Map<string, string>, locati
       sources.bindings.push(value as unknown as SidecarSetResourceBinding);
       return;
     }
+    case 'Node': {
+      const node = value as { metadata?: { name?: unknown; labels?: unknown }; status?: { nodeInfo?: { kubeletVersion?: unknown } } };
+      const name = typeof node.metadata?.name === 'string' ? node.metadata.name : '';
+      const version = node.status?.nodeInfo?.kubeletVersion;
+      const labels = isStringMap(node.metadata?.labels) ? node.metadata.labels : {};
+      if (typeof version !== 'string') return void sources.errors.push(...at([{ path: 'status.nodeInfo.kubeletVersion', type: 'Required', reason: 'Required value: a Node in --sidecarsets says which kubelet version it runs' }]));
+      sources.nodes.push({ name, labels, kubeletVersion: version });
+      return;
+    }
     case 'Namespace': {
       const namespace = value as Namespace;
       const name = namespace.metadata?.name;
@@ -105,6 +116,9 @@ function addObject(sources: SidecarSetSources, seen: Map<string, string>, locati
     }
   }
 }
+
+const isStringMap = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 
 /** `items[2]` + `spec.x` -> `items[2].spec.x`. */
 function prefixed(path: readonly (string | number)[], field: string): string {
