@@ -1,0 +1,1 @@
+export { integrationTestConfig as default } from '../../vitest.shared.js';
