@@ -6,8 +6,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane } from './controlPlane.js';
 import { runSeed002Demo } from './sandboxDemo.js';
+import { runSeed000Demo } from './sandboxSeed000.js';
 import { runNativeSidecarDemo } from './sandboxNativeDemo.js';
-import { runHotUpgradeDemo } from './sandboxHotDemo.js';
 import { startSidecarsetController } from './sidecarsetController.js';
 import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
@@ -27,8 +27,8 @@ await startSidecarsetController(plane, { identity: 'sandbox' });
 progress('controller running: SidecarSet status, revisions and in-place upgrades');
 if (process.env.SIDECARSET_SANDBOX_DEMO !== '0') {
   await runSeed002Demo(plane.kubectl, progress);
+  await runSeed000Demo(plane.kubectl, progress);
   await runNativeSidecarDemo(plane.kubectl, progress);
-  await runHotUpgradeDemo(plane.kubectl, progress);
 }
 progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);

@@ -57,6 +57,11 @@ describe('the sandbox (npm start)', () => {
     expect(await hotDemo('{.spec.containers[*].image}')).toBe('openkruise/hotupgrade-sample:empty envoyproxy/envoy:v1.31.0 nginx:1.25');
     expect(await hotDemo('{.metadata.annotations.kruise\\.io/sidecarset-working-hotupgrade-container}')).toBe('{"envoy":"envoy-2"}');
 
+    // Then the Job demo (issue 12): seed 000's filebeat as a native sidecar, the Job completes.
+    expect(stderr).toContain('demo: job-demo complete (2/2 succeeded)');
+    expect(await kubectl('get', 'job', 'job-demo', '-n', 'default', '-o', 'jsonpath={.status.succeeded}')).toBe('2');
+    expect(await kubectl('get', 'pods', '-n', 'default', '-l', 'batch.kubernetes.io/job-name=job-demo', '-o', 'jsonpath={.items[*].spec.initContainers[*].restartPolicy}')).toBe('Always Always');
+
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
     rmSync(dir, { recursive: true, force: true });
