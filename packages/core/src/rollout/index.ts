@@ -1,7 +1,7 @@
-export { planRollout, type RolloutPlan } from './planRollout.js';
+export { planRollout, podUpgradeKinds, type RolloutPlan } from './planRollout.js';
 export { podSidecarStatus, type PodSidecarStatus } from './podSidecarStatus.js';
 export { sidecarSetStatus } from './sidecarSetStatus.js';
-export { podFollowUpPatch, podUpgradePatch } from './podUpgradePatch.js';
+export { podFollowUpPatch, podResizePatch, podResizeRefusalKey, podUpgradePatch } from './podUpgradePatch.js';
 export { notUpgradableReason } from './notUpgradableReason.js';
 export { rolloutPodView } from './rolloutPodView.js';
 export { maxUnavailableCount, partitionCount } from './rolloutCounts.js';
@@ -12,4 +12,4 @@ export {
   type InPlaceUpdateState,
   type InPlaceUpdateStates,
 } from './inPlaceUpdateState.js';
-export { UPGRADE_KINDS, type UpgradeKind, type KindChange, type ContainerChange, type CarrierContainer, type SidecarProgress, type PodUpgradeView } from './upgradeKinds/index.js';
+export { NO_CAPABILITIES, UPGRADE_KINDS, type RolloutCapabilities, type UpgradeKind, type KindChange, type ContainerChange, type CarrierContainer, type SidecarProgress, type PodUpgradeView } from './upgradeKinds/index.js';

@@ -146,7 +146,7 @@ const cases: Case[] = [
     set: withDebug,
     pods: [...makePods(4, 'pod', { injectedWith: previousRevision(withDebug) }), ...makePods(2, 'grown', { injectedWith: old })],
     next: ['pod-00', 'pod-01'],
-    reasons: ['not upgradable: container logtail: env differs (only images can change in place)', 'partition keeps 2 pods of those this rollout may update on the old revision'],
+    reasons: ['not upgradable: container logtail: env LEVEL differs; only image changes in place, so the pod keeps its sidecar until it is recreated', 'partition keeps 2 pods of those this rollout may update on the old revision'],
   },
   {
     name: 'the first ready pod over budget ends the round: a not-ready pod behind it waits',
@@ -260,8 +260,8 @@ describe('planRollout', () => {
     const plan = planRollout(withEnv, pods, NOW);
     expect(plan.next).toEqual([]);
     expect(plan.notUpgradable).toHaveLength(3);
-    expect(plan.notUpgradable[0]).toEqual({ pod: 'default/pod-00', reason: 'container logtail: env differs' });
-    expect(reasons(plan)).toEqual(['not upgradable: container logtail: env differs (only images can change in place)']);
+    expect(plan.notUpgradable[0]).toEqual({ pod: 'default/pod-00', reason: 'container logtail: env LEVEL differs; only image changes in place, so the pod keeps its sidecar until it is recreated' });
+    expect(reasons(plan)).toEqual(['not upgradable: container logtail: env LEVEL differs; only image changes in place, so the pod keeps its sidecar until it is recreated']);
   });
 
   it('not-upgradable pods are reported only among those the rollout would take now, as OpenKruise reports them', () => {
@@ -270,7 +270,7 @@ describe('planRollout', () => {
     const pods = [...olds(2), makePod('picked', { injectedWith: old, labels: { app: 'web', canary: 'true' } })];
     const plan = planRollout(canary, pods, NOW);
     expect(plan.notUpgradable.map((entry) => entry.pod)).toEqual(['default/picked']);
-    expect(reasons(plan)).toEqual(['not selected by updateStrategy.selector (canary)', 'not upgradable: container logtail: env differs (only images can change in place)']);
+    expect(reasons(plan)).toEqual(['not selected by updateStrategy.selector (canary)', 'not upgradable: container logtail: env LEVEL differs; only image changes in place, so the pod keeps its sidecar until it is recreated']);
     expect(planRollout(makeSidecarSet({ env, strategy: { paused: true } }), pods, NOW).notUpgradable).toEqual([]);
     expect(planRollout(makeSidecarSet({ env, strategy: { type: 'NotUpdate' } }), pods, NOW).notUpgradable).toEqual([]);
   });

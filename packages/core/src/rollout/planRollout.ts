@@ -27,7 +27,7 @@ import { rolloutPods, type RolloutPod } from './rolloutPods.js';
 import { expandScatterTerms, scatterOrder } from './scatterOrder.js';
 import { podUpgradeView } from './podSidecarStatus.js';
 import { countRolloutPods } from './sidecarSetStatus.js';
-import { podFollowUp } from './upgradeKinds/index.js';
+import { kindChanges, podFollowUp, type RolloutCapabilities } from './upgradeKinds/index.js';
 
 export interface RolloutPlan {
   matched: number;
@@ -61,8 +61,8 @@ const plural = (count: number, one: string, many = `${one}s`): string => `${coun
  * `pods`: the pods of the namespaces the SidecarSet selects (spec.namespaceSelector is the caller's to
  * apply); others are ignored. `now` is part of the contract for time-based rules; no rule reads it yet.
  */
-export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: Date): RolloutPlan {
-  const ctx = rolloutContext(sidecarSet);
+export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: Date, capabilities?: RolloutCapabilities): RolloutPlan {
+  const ctx = rolloutContext(sidecarSet, capabilities);
   const { matched, excluded } = rolloutPods(ctx, pods);
   const counts = countRolloutPods(matched);
   const strategy = sidecarSet.spec.updateStrategy ?? {};
@@ -97,7 +97,7 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
       waiting.push({ pod: key, reason: 'not selected by updateStrategy.selector (canary)' });
     } else if (!state.upgradable) {
       notUpgradable.push({ pod: key, reason: state.reason });
-      waiting.push({ pod: key, reason: `not upgradable: ${state.reason} (only images can change in place)` });
+      waiting.push({ pod: key, reason: `not upgradable: ${state.reason}` });
     } else if (state.inFlight) {
       waiting.push({ pod: key, reason: `the previous in-place update of container ${state.inFlight} has not finished (its imageID has not changed)` });
     } else candidates.push(entry);
@@ -138,6 +138,20 @@ export function planRollout(sidecarSet: SidecarSet, pods: readonly Pod[], _now: 
     notUpgradable,
     followUps,
   };
+}
+
+/**
+ * The upgrade kinds that would change something on `pod` now ("cold image", "resize", ...), in the
+ * order of the sidecars' kinds: what `kubectl-sidecarset plan` shows per pod.
+ */
+export function podUpgradeKinds(sidecarSet: SidecarSet, pod: Pod, capabilities?: RolloutCapabilities): string[] {
+  const names = new Set<string>();
+  kindChanges(podUpgradeView(rolloutContext(sidecarSet, capabilities), pod), (kind, view, sidecar) => {
+    const change = kind.upgrade(view, sidecar);
+    if (change.containers.length > 0 || Object.keys(change.annotations).length > 0) names.add(kind.name);
+    return change;
+  });
+  return [...names];
 }
 
 function budgetReason(maxUnavailable: number, unavailable: number, inRound: number): string {

@@ -13,7 +13,7 @@ import { parseInPlaceUpdateStates, SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION } 
 import { notUpgradableReasonWith } from './notUpgradableReason.js';
 import { isPodRunningAndReady } from './podReadiness.js';
 import { rolloutContext, type RolloutContext } from './rolloutContext.js';
-import type { PodUpgradeView } from './upgradeKinds/index.js';
+import type { PodUpgradeView, RolloutCapabilities } from './upgradeKinds/index.js';
 
 interface PodSidecarFacts {
   updated: boolean;
@@ -31,8 +31,8 @@ export type PodRolloutState = PodSidecarStatus & {
   inFlight?: string;
 };
 
-export function podSidecarStatus(sidecarSet: SidecarSet, pod: Pod): PodSidecarStatus {
-  const { inFlight: _inFlight, ...status } = podRolloutState(rolloutContext(sidecarSet), pod);
+export function podSidecarStatus(sidecarSet: SidecarSet, pod: Pod, capabilities?: RolloutCapabilities): PodSidecarStatus {
+  const { inFlight: _inFlight, ...status } = podRolloutState(rolloutContext(sidecarSet, capabilities), pod);
   return status;
 }
 
@@ -44,21 +44,26 @@ export const podUpgradeView = (ctx: RolloutContext, pod: Pod): PodUpgradeView =>
 
 export function podRolloutState(ctx: RolloutContext, pod: Pod): PodRolloutState {
   const recorded = readSidecarSetHashes(pod.metadata?.annotations?.[SIDECARSET_HASH_ANNOTATION]);
-  const updated = recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hash;
   const view = podUpgradeView(ctx, pod);
   let consistent = true;
   let settled = true;
   let inFlight: string | undefined;
+  const blockers: string[] = [];
   for (const sidecar of ctx.sidecars) {
     for (const kind of sidecar.upgradeKinds) {
       const progress = kind.progress(view, sidecar);
       consistent &&= progress.consistent;
       settled &&= progress.settled;
       inFlight ??= progress.inFlight;
+      blockers.push(...(kind.blockers?.(view, sidecar) ?? []));
     }
   }
+  // A kind that cannot bring the pod in place (resize: refused by the node) leaves it not updated,
+  // whatever hash it records: it is reported, and never written again for this spec.
+  const updated = recorded.ok && recorded.hashes.get(ctx.name)?.hash === ctx.hash && blockers.length === 0;
   const ready = isPodRunningAndReady(pod) && settled;
-  const reason = updated ? undefined : notUpgradableReasonWith(ctx, pod);
+  const differences = updated ? undefined : notUpgradableReasonWith(ctx, pod);
+  const reason = blockers.length > 0 ? [differences, ...blockers].filter(Boolean).join('; ') : differences;
   const facts = reason === undefined ? { updated, consistent, ready, upgradable: true as const } : { updated, consistent, ready, upgradable: false as const, reason };
   return inFlight === undefined ? facts : { ...facts, inFlight };
 }

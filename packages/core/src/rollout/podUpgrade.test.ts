@@ -61,16 +61,16 @@ describe('podSidecarStatus', () => {
 describe('notUpgradableReason', () => {
   const cases: { name: string; sidecar: Parameters<typeof makeSidecarSet>[0]; reason: string | undefined }[] = [
     { name: 'image only: upgradable', sidecar: { image: 'logtail:9' }, reason: undefined },
-    { name: 'env changed', sidecar: { env: [{ name: 'LEVEL', value: 'debug' }] }, reason: 'container logtail: env differs' },
+    { name: 'env changed', sidecar: { env: [{ name: 'LEVEL', value: 'debug' }] }, reason: 'container logtail: env LEVEL differs; only image changes in place, so the pod keeps its sidecar until it is recreated' },
     {
       name: 'env, resources and ports changed',
       sidecar: { containers: [{ name: 'logtail', image: 'logtail:2', env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1' } } }] },
-      reason: 'container logtail: env, ports and resources differ',
+      reason: 'container logtail: env A, ports and resources (requests.cpu, limits.cpu) differ; only image changes in place (resources too, through pods/resize, but this API server does not serve it: Kubernetes 1.33+), so the pod keeps its sidecar until it is recreated',
     },
     {
       name: 'a sidecar removed from the SidecarSet',
       sidecar: { containers: [] },
-      reason: 'container logtail was removed from the SidecarSet (a container cannot be removed from a running pod)',
+      reason: 'container logtail was removed from the SidecarSet (a container cannot be removed from a running pod); the pod keeps its sidecar until it is recreated',
     },
   ];
   it.each(cases)('$name', ({ sidecar, reason }) => expect(notUpgradableReason(makeSidecarSet(sidecar), oldPod)).toBe(reason));

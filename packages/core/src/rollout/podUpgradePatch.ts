@@ -9,6 +9,8 @@
 // - kruise.io/sidecarset-inplace-update-state: this SidecarSet's entry with the imageIDs the changed
 //   containers run now, so that completion is seen when the imageID changes;
 // - first, a `test` of metadata.resourceVersion, so that the patch fails on a pod changed since it was read.
+// Resources are not part of that patch (the API server refuses them on the pod itself): podResizePatch
+// gives them, for the pods/resize subresource, to be written first (docs/design/upgrade-kinds.md).
 // podFollowUpPatch writes what a kind does after its upgrade completed (hot upgrade: the old twin back
 // to the empty image), with the in-place-update state but not the hashes, as OpenKruise's
 // flipPodSidecarContainer does.
@@ -25,10 +27,10 @@ import {
 } from './inPlaceUpdateState.js';
 import { podUpgradeView } from './podSidecarStatus.js';
 import { rolloutContext, type RolloutContext } from './rolloutContext.js';
-import { kindChanges, podFollowUp, type KindChange } from './upgradeKinds/index.js';
+import { kindChanges, podFollowUp, resizeRefusalKey, type KindChange, type RolloutCapabilities } from './upgradeKinds/index.js';
 
-export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date): JsonPatchOperation[] {
-  const ctx = rolloutContext(sidecarSet);
+export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date, capabilities?: RolloutCapabilities): JsonPatchOperation[] {
+  const ctx = rolloutContext(sidecarSet, capabilities);
   const change = kindChanges(podUpgradeView(ctx, pod), (kind, view, sidecar) => kind.upgrade(view, sidecar));
   const annotations = pod.metadata?.annotations ?? {};
   const updateTimestamp = toMetav1Time(now.toISOString());
@@ -45,11 +47,32 @@ export function podUpgradePatch(sidecarSet: SidecarSet, pod: Pod, now: Date): Js
 }
 
 /** The follow-up writes the pod's upgrade kinds have due; undefined when none is. */
-export function podFollowUpPatch(sidecarSet: SidecarSet, pod: Pod, now: Date): JsonPatchOperation[] | undefined {
-  const ctx = rolloutContext(sidecarSet);
+export function podFollowUpPatch(sidecarSet: SidecarSet, pod: Pod, now: Date, capabilities?: RolloutCapabilities): JsonPatchOperation[] | undefined {
+  const ctx = rolloutContext(sidecarSet, capabilities);
   const change = podFollowUp(podUpgradeView(ctx, pod));
   return change && changePatch(ctx, pod, change, toMetav1Time(now.toISOString()), {});
 }
+
+/**
+ * The JSON patch for the pods/resize subresource that sets the sidecars' resources the upgrade kinds
+ * change (a `test` of resourceVersion first, as the pod patch has); undefined when none changes. The
+ * pod patch (podUpgradePatch) follows it, computed from the pod the resize returned.
+ */
+export function podResizePatch(sidecarSet: SidecarSet, pod: Pod, capabilities?: RolloutCapabilities): JsonPatchOperation[] | undefined {
+  const ctx = rolloutContext(sidecarSet, capabilities);
+  const change = kindChanges(podUpgradeView(ctx, pod), (kind, view, sidecar) => kind.upgrade(view, sidecar));
+  const ops: JsonPatchOperation[] = [];
+  for (const container of change.containers) {
+    if (container.field !== 'resources') continue;
+    ops.push({ op: 'add', path: `/spec/${container.list}/${container.index}/resources`, value: container.value });
+  }
+  if (ops.length === 0) return undefined;
+  const resourceVersion = pod.metadata?.resourceVersion;
+  return resourceVersion === undefined ? ops : [{ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion }, ...ops];
+}
+
+/** Where a caller records that the API server refused this pod's resize to this SidecarSet's spec (RolloutCapabilities.refusedResizes). */
+export const podResizeRefusalKey = (sidecarSet: SidecarSet, pod: Pod): string => resizeRefusalKey(pod.metadata?.uid ?? '', rolloutContext(sidecarSet).hash);
 
 function changePatch(ctx: RolloutContext, pod: Pod, change: KindChange, updateTimestamp: string, hashAnnotations: Record<string, string>): JsonPatchOperation[] {
   const ops: JsonPatchOperation[] = [];
@@ -57,6 +80,7 @@ function changePatch(ctx: RolloutContext, pod: Pod, change: KindChange, updateTi
   if (resourceVersion !== undefined) ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
   const changed: { name: string; imageID: string | undefined }[] = [];
   for (const container of change.containers) {
+    if (container.field === 'resources') continue; // through pods/resize (podResizePatch), before this patch
     ops.push({ op: 'replace', path: `/spec/${container.list}/${container.index}/${container.field}`, value: container.value });
     const statuses = container.list === 'containers' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses;
     changed.push({ name: container.name, imageID: statuses?.find((status) => status.name === container.name)?.imageID });

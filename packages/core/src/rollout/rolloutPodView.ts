@@ -15,13 +15,15 @@ export function rolloutPodView(pod: Pod): Pod {
       namespace: metadata.namespace,
       uid: metadata.uid,
       resourceVersion: metadata.resourceVersion,
+      generation: metadata.generation,
       creationTimestamp: metadata.creationTimestamp,
       deletionTimestamp: metadata.deletionTimestamp,
       labels: metadata.labels,
       annotations: metadata.annotations && withoutLastApplied(metadata.annotations),
     });
   }
-  if (spec) view.spec = definedOnly({ nodeName: spec.nodeName, containers: spec.containers, initContainers: spec.initContainers });
+  // Pod-level resources decide the QoS class a resize may not change.
+  if (spec) view.spec = definedOnly({ nodeName: spec.nodeName, containers: spec.containers, initContainers: spec.initContainers, resources: spec.resources });
   if (status) {
     view.status = definedOnly<PodStatus>({
       phase: status.phase,
@@ -33,8 +35,18 @@ export function rolloutPodView(pod: Pod): Pod {
   return view;
 }
 
+// resources and allocatedResources: what the resize kind reads completion from.
 const statusView = (status: ContainerStatus): ContainerStatus =>
-  definedOnly({ name: status.name, image: status.image, imageID: status.imageID, ready: status.ready, started: status.started, restartCount: status.restartCount });
+  definedOnly({
+    name: status.name,
+    image: status.image,
+    imageID: status.imageID,
+    ready: status.ready,
+    started: status.started,
+    restartCount: status.restartCount,
+    resources: status.resources,
+    allocatedResources: status.allocatedResources,
+  });
 
 function withoutLastApplied(annotations: Record<string, string>): Record<string, string> {
   if (!(LAST_APPLIED_ANNOTATION in annotations)) return annotations;

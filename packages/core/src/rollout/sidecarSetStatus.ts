@@ -3,6 +3,7 @@
 // pod Running and Ready) and updatedReadyPods (both). collisionCount is carried over.
 import type { Pod, SidecarSet, SidecarSetStatus } from '@sidecarset/api';
 import { rolloutContext } from './rolloutContext.js';
+import type { RolloutCapabilities } from './upgradeKinds/index.js';
 import { rolloutPods, type RolloutPod } from './rolloutPods.js';
 
 export interface RolloutCounts {
@@ -27,8 +28,8 @@ export function countRolloutPods(matched: readonly RolloutPod[]): RolloutCounts 
   return counts;
 }
 
-export function sidecarSetStatus(sidecarSet: SidecarSet, pods: readonly Pod[], latestRevision: string): SidecarSetStatus {
-  const counts = countRolloutPods(rolloutPods(rolloutContext(sidecarSet), pods).matched);
+export function sidecarSetStatus(sidecarSet: SidecarSet, pods: readonly Pod[], latestRevision: string, capabilities?: RolloutCapabilities): SidecarSetStatus {
+  const counts = countRolloutPods(rolloutPods(rolloutContext(sidecarSet, capabilities), pods).matched);
   const generation = sidecarSet.metadata?.generation;
   const collisionCount = sidecarSet.status?.collisionCount;
   return {

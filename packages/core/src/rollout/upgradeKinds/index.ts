@@ -3,11 +3,16 @@
 import type { RolloutSidecar } from '../rolloutContext.js';
 import { coldImage } from './coldImage.js';
 import { hotUpgrade } from './hotUpgrade.js';
-import type { UpgradeKind } from './upgradeKind.js';
+import { podResize } from './podResize.js';
+import type { RolloutCapabilities, UpgradeKind } from './upgradeKind.js';
 
-export const UPGRADE_KINDS: readonly UpgradeKind[] = [hotUpgrade, coldImage];
+export const UPGRADE_KINDS: readonly UpgradeKind[] = [hotUpgrade, coldImage, podResize];
 
-export const upgradeKindsFor = (sidecar: Omit<RolloutSidecar, 'upgradeKinds'>): UpgradeKind[] => UPGRADE_KINDS.filter((kind) => kind.handles(sidecar));
+/** The kinds that handle `sidecar` on a cluster with `capabilities` (a kind that requires one the cluster lacks handles none). */
+export const upgradeKindsFor = (sidecar: Omit<RolloutSidecar, 'upgradeKinds'>, capabilities: RolloutCapabilities): UpgradeKind[] =>
+  UPGRADE_KINDS.filter((kind) => (!kind.requires || capabilities[kind.requires] === true) && kind.handles(sidecar));
 
-export type { CarrierContainer, ContainerChange, KindChange, PodUpgradeView, SidecarProgress, UpgradeKind } from './upgradeKind.js';
+export type { CarrierContainer, ContainerChange, KindChange, PodUpgradeView, RolloutCapabilities, SidecarProgress, UpgradeKind } from './upgradeKind.js';
+export { NO_CAPABILITIES } from './upgradeKind.js';
+export { resizeRefusalKey } from './podResize.js';
 export { kindChanges, podFollowUp } from './kindChanges.js';

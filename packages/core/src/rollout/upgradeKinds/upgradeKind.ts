@@ -2,7 +2,7 @@
 // status counter and the patcher ask the kinds of each sidecar, never test for a kind themselves, as
 // OpenKruise's SidecarControl makes hot and cold upgrade answers to the same questions. A kind is a
 // plain object of pure functions over the pod as read (docs/design/upgrade-kinds.md).
-import type { Container, Pod, SidecarContainer } from '@sidecarset/api';
+import type { Container, Pod, ResourceRequirements, SidecarContainer } from '@sidecarset/api';
 import type { InPlaceUpdateStates } from '../inPlaceUpdateState.js';
 import type { RolloutContext, RolloutSidecar } from '../rolloutContext.js';
 
@@ -32,15 +32,29 @@ export interface SidecarProgress {
   settled: boolean;
 }
 
-/** One field of one pod container set in place. */
-export interface ContainerChange {
+/** One field of one pod container set in place: an image by a pod patch, resources through pods/resize. */
+export type ContainerChange = ContainerChangeTarget & ({ field: 'image'; value: string } | { field: 'resources'; value: ResourceRequirements });
+
+interface ContainerChangeTarget {
   list: 'containers' | 'initContainers';
   /** Index in the pod's list. */
   index: number;
   name: string;
-  field: 'image';
-  value: string;
 }
+
+/** What the cluster offers that some kinds need; discovered by the caller (the core does no I/O). */
+export interface RolloutCapabilities {
+  /** The API server serves the pods/resize subresource (Kubernetes 1.33+). */
+  podResize: boolean;
+  /**
+   * Resizes the API server refused (e.g. 403: beyond the node's allocatable), by resizeRefusalKey
+   * (pod uid and SidecarSet hash), with its message: the pod is not upgradable for that spec, and not
+   * asked again. Kept by the caller (the controller, in memory: after a restart one more attempt).
+   */
+  refusedResizes?: ReadonlyMap<string, string>;
+}
+
+export const NO_CAPABILITIES: RolloutCapabilities = Object.freeze({ podResize: false });
 
 /** What a kind writes to a pod. The patcher turns it into JSON patch operations. */
 export interface KindChange {
@@ -54,6 +68,8 @@ export interface UpgradeKind {
   readonly name: string;
   /** Whether this kind brings `sidecar` in place. Several kinds may handle one sidecar (e.g. image and resources). */
   handles(sidecar: Omit<RolloutSidecar, 'upgradeKinds'>): boolean;
+  /** A capability the cluster must have for this kind to handle any sidecar (resize: pods/resize). */
+  readonly requires?: keyof RolloutCapabilities;
   /** Container fields the kind changes in place: left out when a pod's sidecar is compared with the SidecarSet's. */
   readonly inPlaceFields: readonly (keyof Container)[];
   /** The pod containers that carry `sidecar` (none found in the pod: the pod lacks the sidecar). */
@@ -66,6 +82,13 @@ export interface UpgradeKind {
    * upgrade: the old twin back to the empty image). undefined when none is due.
    */
   followUp?(view: PodUpgradeView, sidecar: RolloutSidecar): KindChange | undefined;
+  /**
+   * Why this kind cannot bring `sidecar` in place on this pod, as the API server or the node would
+   * refuse it (resize: a QoS class change, a resource other than cpu and memory, the node's
+   * PodResizePending Infeasible). Non-empty: the pod is not upgradable and counts as not updated,
+   * so it is never written again for this spec (no retry loop).
+   */
+  blockers?(view: PodUpgradeView, sidecar: RolloutSidecar): string[];
 }
 
 export const noChange = (): KindChange => ({ containers: [], annotations: {} });
