@@ -2,7 +2,7 @@
 // namespace, one running the real OpenKruise v1.9.0 (its webhooks and CRD), one running our webhook
 // on our CRD; the same pods dry-run CREATEd on each; the two pods that come back must be equal as JSON
 // once the differences listed in ./differential/deliberateDifferences.ts (each with its reason) are
-// normalised away.
+// normalised away. Generated SidecarSets include HotUpgrade sidecars (injected as twins NAME-1/NAME-2).
 //
 // Worlds of 2-4 generated SidecarSets, each against many generated pods (fast-check, fixed seed;
 // DIFF_SEED=<integer> or DIFF_SEED=random adds a run with that seed, printed on failure), then every
@@ -38,6 +38,8 @@ interface Tally {
   injected: number;
   /** Of those, pods with a sidecar whose resources a resourcesPolicy computed. */
   sizedByPolicy: number;
+  /** Of those, pods with a HotUpgrade sidecar (its twins carry SIDECARSET_VERSION). */
+  hotUpgrade: number;
   bothRefused: number;
   sidecarSets: number;
   skipped: { world: string; name: string; refusedBy: Side['name'] | 'both'; message: string }[];
@@ -48,7 +50,7 @@ interface Tally {
   /** Why both sides refused a pod (OpenKruise's message, ids and names blanked), with a count. */
   refusals: Map<string, number>;
 }
-const newTally = (): Tally => ({ pods: 0, injected: 0, sizedByPolicy: 0, bothRefused: 0, sidecarSets: 0, skipped: [], mismatches: [], ms: 0, hits: new Map(), refusals: new Map() });
+const newTally = (): Tally => ({ pods: 0, injected: 0, sizedByPolicy: 0, hotUpgrade: 0, bothRefused: 0, sidecarSets: 0, skipped: [], mismatches: [], ms: 0, hits: new Map(), refusals: new Map() });
 
 let kruise: Side;
 let ours: Side;
@@ -110,6 +112,7 @@ async function runWorld(world: string, sidecarSets: SidecarSet[], pods: PodCase[
         tally.injected++;
         const names = injectedList.split(',');
         if (accepted.some((s) => names.includes(s.metadata!.name!) && [...(s.spec.containers ?? []), ...(s.spec.initContainers ?? [])].some((c) => c.resourcesPolicy))) tally.sizedByPolicy++;
+        if (a.ok && a.value.spec?.containers.some((c) => c.env?.some((e) => e.name === 'SIDECARSET_VERSION'))) tally.hotUpgrade++;
       }
       if (!a.ok && !b.ok) {
         tally.bothRefused++;
@@ -146,7 +149,7 @@ function differingPaths(a: unknown, b: unknown, path = ''): { path: string; thei
 
 function report(label: string, tally: Tally, seed?: number): string {
   const lines = [
-    `${label}: ${tally.pods} pod cases (${tally.injected} injected and equal, ${tally.sizedByPolicy} of them with a sidecar sized by resourcesPolicy, ${tally.bothRefused} refused by both) over ${tally.sidecarSets} SidecarSets, ${tally.skipped.length} SidecarSets skipped (${tally.skipped.filter((s) => s.refusedBy === 'both').length} refused by both, ${tally.skipped.filter((s) => s.refusedBy === 'openkruise').length} by OpenKruise only, ${tally.skipped.filter((s) => s.refusedBy === 'ours').length} by ours only), ${tally.mismatches.length} mismatches, ${(tally.ms / 1000).toFixed(1)} s`,
+    `${label}: ${tally.pods} pod cases (${tally.injected} injected and equal, ${tally.sizedByPolicy} of them with a sidecar sized by resourcesPolicy, ${tally.hotUpgrade} with a HotUpgrade sidecar's twins, ${tally.bothRefused} refused by both) over ${tally.sidecarSets} SidecarSets, ${tally.skipped.length} SidecarSets skipped (${tally.skipped.filter((s) => s.refusedBy === 'both').length} refused by both, ${tally.skipped.filter((s) => s.refusedBy === 'openkruise').length} by OpenKruise only, ${tally.skipped.filter((s) => s.refusedBy === 'ours').length} by ours only), ${tally.mismatches.length} mismatches, ${(tally.ms / 1000).toFixed(1)} s`,
   ];
   for (const [name, count] of [...tally.hits].sort()) lines.push(`  normalised ${count}x: ${name}`);
   for (const [why, count] of tally.refusals) lines.push(`  refused by both ${count}x: ${why}`);
@@ -176,6 +179,7 @@ describe('the same SidecarSets and pods: OpenKruise v1.9.0 and our webhook injec
       expect(tally.pods).toBe(WORLDS * PODS_PER_WORLD);
       expect(tally.injected).toBeGreaterThan(0);
       expect(tally.sizedByPolicy).toBeGreaterThan(0);
+      expect(tally.hotUpgrade).toBeGreaterThan(0);
       expect(tally.skipped.length, 'generated SidecarSets are meant to be valid for both').toBe(0);
       expect(tally.mismatches.map((m) => m.differences.join('\n')), report(`seed ${seed}`, tally, seed)).toEqual([]);
     }, 600_000);

@@ -214,7 +214,11 @@ function sidecarRank(sidecarSets: readonly SidecarSet[]): Map<string, number> {
   const sorted = [...sidecarSets].sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
   let n = 0;
   for (const set of sorted) {
-    for (const c of set.spec.containers ?? []) rank.set(`c/${c.name}`, n++);
+    for (const c of set.spec.containers ?? []) {
+      // A HotUpgrade sidecar is injected as its twins NAME-1, NAME-2, in that order on both sides.
+      const names = c.upgradeStrategy?.upgradeType === 'HotUpgrade' ? [`${c.name}-1`, `${c.name}-2`] : [c.name];
+      for (const name of names) rank.set(`c/${name}`, n++);
+    }
     for (const c of set.spec.initContainers ?? []) rank.set(`i/${c.name}`, n++);
   }
   return rank;

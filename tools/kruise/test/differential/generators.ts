@@ -6,7 +6,8 @@
 // list, volumes named like the sidecars', env to transfer, a `source` label and annotation for
 // sourceContainerNameFrom, existing annotations that patchPodMetadata meets, pull secrets, volume
 // devices, container resources (limits, requests, both, none) for the sidecars whose resourcesPolicy
-// (sum or max, several regexes and expressions) sizes them. Modelled on apps/webhook/test/fuzz
+// (sum or max, several regexes and expressions) sizes them, HotUpgrade sidecars (twins NAME-1/NAME-2, and
+// pods that bring a working-twin annotation or a container named like a twin). Modelled on apps/webhook/test/fuzz
 // (sidecarSets.ts, pods.ts), without what is a deliberate difference there (forged injection
 // annotations, cross-list name clashes).
 import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, TransferEnvVar, Volume } from '@sidecarset/api';
@@ -33,6 +34,9 @@ const POD_INIT_NAMES = ['setup', 'migrate'] as const;
 const IMAGES = ['busybox:1.36', 'nginx:1.25', 'registry.example/agent:v1'] as const;
 const ENV_NAMES = ['TZ', 'LANG', 'MODE'] as const;
 const PULL_SECRETS = ['regcred', 'mirror-cred'] as const;
+const HOT_UPGRADE_EMPTY_IMAGE = 'openkruise/hotupgrade-sample:empty';
+/** The pod annotation naming each HotUpgrade sidecar's working twin: a pod may bring one (the map injection starts from). */
+const WORKING_HOT_UPGRADE_ANNOTATION = 'kruise.io/sidecarset-working-hotupgrade-container';
 
 /** SidecarSet volumes, one definition per name (OpenKruise refuses two overlapping SidecarSets that disagree on one). */
 const SIDECARSET_VOLUMES: Record<string, Volume> = {
@@ -143,15 +147,18 @@ function sidecarArb(name: string, kind: 'container' | 'initContainer', volumes: 
       shareVolumePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const)) : fc.constant(undefined),
       shareVolumeDevicePolicy: kind === 'container' ? sometimes(fc.constantFrom('enabled' as const, 'disabled' as const), 3) : fc.constant(undefined),
       resources: sometimes(fc.constant({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } }), 3),
+      // HotUpgrade (containers only, as both validate it): injected as the twins NAME-1 and NAME-2.
+      hot: kind === 'container' ? sometimes(fc.constant(true), 3) : fc.constant(undefined),
       // Not with resources (OpenKruise refuses both), on initContainers only native ones.
       resourcesPolicy: kind === 'container' || native ? sometimes(resourcesPolicyArb, 3) : fc.constant(undefined),
       // Probes and lifecycle only where the API server allows them: not on a plain init container.
       extras: fc.subarray(kind === 'initContainer' && !native ? CONTAINER_EXTRAS.filter((e) => !e.livenessProbe && !e.readinessProbe && !e.lifecycle) : CONTAINER_EXTRAS, { maxLength: 3 }),
     })
-    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, extras, resources, resourcesPolicy, ...rest }) =>
+    .map(({ mounts, mountStyle, shareVolumePolicy, shareVolumeDevicePolicy, extras, resources, resourcesPolicy, hot, ...rest }) =>
       compact({
         name,
         ...rest,
+        upgradeStrategy: hot ? { upgradeType: 'HotUpgrade' as const, hotUpgradeEmptyImage: HOT_UPGRADE_EMPTY_IMAGE } : undefined,
         ...(resourcesPolicy ? { resourcesPolicy } : { resources }),
         ...Object.assign({}, ...extras.map((e) => structuredClone(e))),
         restartPolicy: native ? ('Always' as const) : undefined,
@@ -265,7 +272,11 @@ export interface PodCase {
 
 /** A pod against these SidecarSets, named `name`. */
 export function podArb(name: string, sidecarSets: readonly SidecarSet[]): fc.Arbitrary<PodCase> {
-  const sidecarContainers = sidecarSets.flatMap((s) => (s.spec.containers ?? []).map((c) => c.name));
+  // A HotUpgrade sidecar's pod containers are its twins: pods sometimes have a container of such a name.
+  const sidecarContainers = sidecarSets.flatMap((s) =>
+    (s.spec.containers ?? []).flatMap((c) => (c.upgradeStrategy?.upgradeType === 'HotUpgrade' ? [`${c.name}-1`, `${c.name}-2`] : [c.name])),
+  );
+  const hotNames = sidecarSets.flatMap((s) => (s.spec.containers ?? []).filter((c) => c.upgradeStrategy?.upgradeType === 'HotUpgrade').map((c) => c.name));
   const sidecarInits = sidecarSets.flatMap((s) => (s.spec.initContainers ?? []).map((c) => c.name));
   const patchKeys = sidecarSets.flatMap((s) => (s.spec.patchPodMetadata ?? []).flatMap((p) => Object.keys(p.annotations ?? {})));
   const containerName = sidecarContainers.length
@@ -298,6 +309,8 @@ export function podArb(name: string, sidecarSets: readonly SidecarSet[]): fc.Arb
       shapes: fc.array(shapeArb, { minLength: 5, maxLength: 5 }),
       volumes: fc.subarray([...POD_VOLUME_NAMES]),
       existing: fc.dictionary(fc.constantFrom('note.example/owner', ...patchKeys), fc.constantFrom('x', '{"a":"b"}'), { maxKeys: 2 }),
+      /** A working-twin annotation the pod brings: another sidecar's entry, one of these sidecars' (pointing at NAME-2), or not JSON. */
+      working: hotNames.length ? sometimes(fc.constantFrom('{"other":"other-2"}', 'not json', ...hotNames.map((n) => `{"${n}":"${n}-2","zz":"zz-1"}`)), 4) : fc.constant(undefined),
       pullSecret: sometimes(fc.constantFrom(...PULL_SECRETS), 3),
       /** Injection annotations the pod brings, naming a SidecarSet that does not exist (as from another cluster). */
       previous: sometimes(fc.constant(true), 6),
@@ -342,7 +355,7 @@ export function podArb(name: string, sidecarSets: readonly SidecarSet[]): fc.Arb
             'kruise.io/sidecarset-hash': JSON.stringify({ 'old-set': { updateTimestamp: '2020-01-01T00:00:00Z', hash: 'old-hash', sidecarSetName: 'old-set', sidecarList: ['old'] } }),
           }
         : {};
-      const annotations = compact({ ...g.existing, ...previous, source: g.sourceAnnotation }) as Record<string, string>;
+      const annotations = compact({ ...g.existing, ...previous, source: g.sourceAnnotation, [WORKING_HOT_UPGRADE_ANNOTATION]: g.working }) as Record<string, string>;
       const pod: Pod = {
         apiVersion: 'v1',
         kind: 'Pod',
