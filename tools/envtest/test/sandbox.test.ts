@@ -44,6 +44,22 @@ describe('the sandbox (npm start)', () => {
     expect(await kubectl('get', 'pod', 'test-pod', '-n', 'default', '-o', 'jsonpath={.spec.containers[*].image}')).toBe('centos:6.8 nginx:1.15.1');
     expect(await kubectl('get', 'pod', 'test-pod', '-n', 'default', '-o', 'jsonpath={.status.containerStatuses[?(@.name=="sidecar1")].restartCount}')).toBe('1');
     expect(await kubectl('get', 'sidecarset', 'test-sidecarset', '-o', 'jsonpath={.status.updatedReadyPods}')).toBe('1');
+    // Then seed 000 (its YAML unchanged): echo-server in default mounts the mirror of kube-system/filebeat-config.
+    expect(stderr).toContain('demo: kubectl get configmap mirror.kube-system.filebeat-config -n default: the same filebeat.yml as kube-system/filebeat-config');
+    const echoServer = JSON.parse(await kubectl('get', 'pods', '-n', 'default', '-l', 'app=echo-server', '-o', 'json')) as {
+      items: { spec: { initContainers?: { name: string }[]; containers: { name: string }[]; volumes: { name: string; configMap?: { name: string }; hostPath?: { path: string } }[] } }[];
+    };
+    expect(echoServer.items).toHaveLength(1);
+    const echoPod = echoServer.items[0]!;
+    expect(echoPod.spec.initContainers?.map((c) => c.name)).toEqual(['filebeat']); // ECI_SIDECAR_CONTAINER=true: a native sidecar
+    expect(echoPod.spec.containers.map((c) => c.name)).toEqual(['echo-server']);
+    expect(echoPod.spec.volumes.find((v) => v.name === 'config')?.configMap?.name).toBe('mirror.kube-system.filebeat-config');
+    expect(echoPod.spec.volumes.find((v) => v.name === 'stdlog')?.hostPath?.path).toBe('/var/log/pods');
+    const filebeatYml = (ns: string, name: string) => kubectl('get', 'configmap', name, '-n', ns, '-o', 'jsonpath={.data.filebeat\\.yml}');
+    const source = await filebeatYml('kube-system', 'filebeat-config');
+    expect(source).toContain('filebeat.inputs:');
+    expect(await filebeatYml('default', 'mirror.kube-system.filebeat-config')).toBe(source);
+    expect(await kubectl('get', 'sidecarsetresourcebinding', 'filebeat-sidecarset-resourcebinding', '-n', 'kube-system', '-o', 'jsonpath={.status.mirrorCount} {.status.conditions[?(@.type=="Ready")].status}')).toBe('1 True');
     // Then the native sidecar demo: the init container with restartPolicy Always upgraded in place, the app not restarted.
     expect(stderr).toContain('demo: native sidecar upgraded in place');
     const nativeDemo = (path: string) => kubectl('get', 'pod', 'native-demo', '-n', 'default', '-o', `jsonpath=${path}`);
