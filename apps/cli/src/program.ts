@@ -1,5 +1,6 @@
 // kubectl-sidecarset's command tree. Each command lives in its own module under commands/.
 import { Command } from 'commander';
+import { explainCommand } from './commands/explain.js';
 import { injectCommand } from './commands/inject.js';
 import { planCommand } from './commands/plan.js';
 import { rolloutCommand } from './commands/rollout.js';
@@ -13,5 +14,6 @@ export function buildProgram(version: string): Command {
     .addCommand(injectCommand())
     .addCommand(statusCommand())
     .addCommand(planCommand())
-    .addCommand(rolloutCommand());
+    .addCommand(rolloutCommand())
+    .addCommand(explainCommand());
 }
