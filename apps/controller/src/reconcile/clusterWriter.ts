@@ -1,5 +1,5 @@
 // Every write the controller makes, in one place: pod upgrades (JSON patch guarded by a
-// resourceVersion test), the pod condition that explains a pod not upgraded, SidecarSet status, and
+// resourceVersion test; resources through the pods/resize subresource), the pod condition that explains a pod not upgraded, SidecarSet status, and
 // ControllerRevisions. Counted per kind for the "writes per upgraded pod" figure.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { requestJson, SidecarSetV1beta1Client, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
@@ -11,6 +11,8 @@ export const UPGRADABLE_CONDITION = 'SidecarSetUpgradable';
 export interface ClusterWriter {
   /** Resolves with the pod as the API server stored it (writers that store nothing may return nothing). */
   patchPod(pod: Pod, patch: JsonPatchOperation[]): Promise<Pod | void>;
+  /** A JSON patch of the pods/resize subresource; resolves with the pod as stored (or nothing, as patchPod). */
+  resizePod(pod: Pod, patch: JsonPatchOperation[]): Promise<Pod | void>;
   setPodCondition(pod: Pod, condition: { status: 'True' | 'False'; reason: string; message: string }, now: Date): Promise<void>;
   /** Resolves with the SidecarSet as the API server stored it (writers that store nothing may return nothing). */
   updateSidecarSetStatus(sidecarSet: SidecarSet, status: SidecarSetStatus): Promise<SidecarSet | void>;
@@ -27,6 +29,10 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
       countWrite('pod-upgrade');
       return requestJson<Pod>(kubeConfig, 'PATCH', podPath(pod), {}, patch, 'application/json-patch+json');
     },
+    async resizePod(pod, patch) {
+      countWrite('pod-resize');
+      return requestJson<Pod>(kubeConfig, 'PATCH', `${podPath(pod)}/resize`, {}, patch, 'application/json-patch+json');
+    },
     async setPodCondition(pod, condition, now) {
       countWrite('pod-condition');
       // Strategic merge: conditions merge by type, so the kubelet's own conditions stay.
@@ -35,7 +41,11 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
     },
     async updateSidecarSetStatus(sidecarSet, status) {
       countWrite('sidecarset-status');
-      return toV1alpha1(await sidecarSets.updateStatus({ ...toV1beta1(sidecarSet), status }));
+      // The status as OpenKruise's controller writes it: through its Go types (zero omitempty counts
+      // such as updatedReadyPods left out), with collisionCount always set (0 when there never was a
+      // collision). Read through either version, it then equals OpenKruise's (tools/kruise conversion suite).
+      const stored = toV1beta1({ ...sidecarSet, status: { ...status, collisionCount: status.collisionCount ?? 0 } });
+      return toV1alpha1(await sidecarSets.updateStatus(stored));
     },
     async createRevision(revision) {
       countWrite('controllerrevision');

@@ -3,10 +3,11 @@
 // tell people how the rollout goes, and write its status. Safe to run twice and after a crash: every
 // decision is recomputed from what the cluster holds.
 import { isAlreadyExists, isConflict, isInvalid, isNotFound, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
-import { newSidecarSetRevision, planHistory, planRollout, podFollowUpPatch, podUpgradePatch, sidecarSetStatus, type RolloutPlan } from '@sidecarset/core';
+import { newSidecarSetRevision, planHistory, planRollout, podFollowUpPatch, sidecarSetStatus, type RolloutCapabilities, type RolloutPlan } from '@sidecarset/core';
 import { involvedObjectOf, POD_TYPE, SIDECARSET_TYPE, type EventRecorder } from '../runtime/index.js';
 import type { ReconcileResult } from '../runtime/workQueue.js';
 import { UPGRADABLE_CONDITION, type ClusterWriter } from './clusterWriter.js';
+import { upgradePod } from './upgradePod.js';
 
 export interface ReconcileDeps {
   sidecarSet(name: string): SidecarSet | undefined;
@@ -21,6 +22,8 @@ export interface ReconcileDeps {
   blockedAfterMs: number;
   /** How soon to look again while a rollout is under way (pod events usually come first). */
   resyncWhileRollingMs: number;
+  /** What the cluster offers the upgrade kinds (pods/resize, discovered) and the resizes it refused; default none. */
+  capabilities?: RolloutCapabilities & { refusedResizes?: Map<string, string> };
   /** Told after each reconcile whether the SidecarSet's rollout is blocked (undefined: deleted), for the metric. */
   rolloutBlocked?(name: string, blocked: boolean | undefined): void;
 }
@@ -52,7 +55,8 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   const pods = deps.podsOf(name);
   const latestRevision = await syncHistory(sidecarSet, pods, deps);
 
-  const plan = planRollout(sidecarSet, pods, now);
+  const capabilities = deps.capabilities ?? { podResize: false };
+  const plan = planRollout(sidecarSet, pods, now, capabilities);
   const byKey = new Map(pods.map((p) => [podKeyOf(p), p]));
   let conflicts = 0;
   // An upgrade for the pods of this round; the follow-up an upgrade kind has due for others (hot
@@ -60,8 +64,12 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   const followUps = new Set(plan.followUps);
   const upgrade = async (pod: Pod) => {
     try {
-      const ops = followUps.has(podKeyOf(pod)) ? podFollowUpPatch(sidecarSet, pod, now) : podUpgradePatch(sidecarSet, pod, now);
-      if (ops) await deps.writer.patchPod(pod, ops);
+      if (followUps.has(podKeyOf(pod))) {
+        const ops = podFollowUpPatch(sidecarSet, pod, now, capabilities);
+        if (ops) await deps.writer.patchPod(pod, ops);
+      } else if ((await upgradePod(sidecarSet, pod, now, deps.writer, capabilities)) === 'resize-refused') {
+        conflicts++; // look again soon: the planner now reports the pod not upgradable
+      }
     } catch (error) {
       // Changed or gone since the cache saw it: the next reconcile decides again on fresh data.
       if (isConflict(error) || isInvalid(error) || isNotFound(error)) conflicts++;
@@ -70,7 +78,7 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   };
   // The status counts the pods as the cache has them before this round, so all of these writes are
   // independent: they go together, and a round costs one API round trip, not one after another.
-  const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision), ...(sidecarSet.status?.collisionCount !== undefined && { collisionCount: sidecarSet.status.collisionCount }) };
+  const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision, capabilities), ...(sidecarSet.status?.collisionCount !== undefined && { collisionCount: sidecarSet.status.collisionCount }) };
   const writeStatus = async (): Promise<'conflict' | undefined> => {
     if (sameStatus(sidecarSet.status, status)) return;
     try {
@@ -124,7 +132,7 @@ async function explainNotUpgradable(sidecarSet: SidecarSet, plan: RolloutPlan, p
     await deps.writer.setPodCondition(pod, { status: 'False', reason: 'SidecarNotUpgradable', message }, now).catch((error: unknown) => {
       if (!isNotFound(error) && !isConflict(error)) throw error;
     });
-    await deps.events.record(involvedObjectOf(pod, POD_TYPE), 'Warning', 'SidecarNotUpgradable', `${message}; the pod keeps its sidecar until it is recreated`);
+    await deps.events.record(involvedObjectOf(pod, POD_TYPE), 'Warning', 'SidecarNotUpgradable', message); // the reason says what the pod keeps
   }
 }
 
