@@ -149,7 +149,7 @@ describe('without an authorising binding the pod is denied, naming what is missi
 });
 
 describe('a pod with spec.nodeName (it cannot carry a scheduling gate)', () => {
-  it("is denied, retry shortly, until the binding's status records the mirror in its namespace; then admitted without a gate", async () => {
+  it("is denied (saying how to create it instead) until the binding's status records the mirror in its namespace; then admitted without a gate", async () => {
     await kubectlOk(['apply', '-f', SIDECARSET]);
     await kubectlOk(['apply', '-f', BINDING]);
     await untilWebhookSees(true);
@@ -157,7 +157,7 @@ describe('a pod with spec.nodeName (it cannot carry a scheduling gate)', () => {
     const denied = await createPod(placed);
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain(`whose mirror ${MIRROR} in namespace default is not ready yet`);
-    expect(denied.stderr).toContain('retry shortly');
+    expect(denied.stderr).toContain('create it without spec.nodeName');
 
     const status = { status: { mirrors: [{ kind: 'ConfigMap', namespace: 'default', name: MIRROR, uid: '00000000-0000-0000-0000-000000000001' }] } };
     await kubectlOk(['patch', 'sidecarsetresourcebinding', 'filebeat-sidecarset-resourcebinding', '-n', 'kube-system', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);

@@ -108,7 +108,7 @@ export function mirrorInjectedVolumes(volumes: readonly Volume[], origins: Reado
           sidecarSet: origin.sidecarSet,
           path,
           type: 'Forbidden',
-          reason: `${shown}, whose mirror ${mirrorName(source)} in namespace ${ctx.namespace} is not ready yet, and a pod with spec.nodeName cannot wait for it behind a scheduling gate; retry shortly`,
+          reason: `${shown}, whose mirror ${mirrorName(source)} in namespace ${ctx.namespace} is not ready yet; a pod with spec.nodeName bypasses the scheduler, so it cannot wait for its mirror behind the scheduling gate (the kubelet would start it without the volume, or with whatever object then has that name): create it without spec.nodeName (e.g. with nodeSelector kubernetes.io/hostname), or once a pod of this SidecarSet scheduled the usual way has had the mirror made in this namespace`,
         });
         continue;
       }

@@ -95,7 +95,7 @@ describe('mirror step properties', () => {
           for (const error of result.errors) {
             const named = sources.find((s) => error.reason.includes(`${s.kind} ${ref(s)}`));
             expect(named).toBeDefined();
-            if (!error.reason.includes('retry shortly')) expect(bindings.some((b) => bindingAuthorises(b, SIDECARSET, named!))).toBe(false);
+            if (!error.reason.includes('bypasses the scheduler')) expect(bindings.some((b) => bindingAuthorises(b, SIDECARSET, named!))).toBe(false);
           }
           return;
         }

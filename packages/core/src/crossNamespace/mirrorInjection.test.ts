@@ -135,13 +135,13 @@ describe('cross-namespace volumes at injection', () => {
   });
 
   describe('a pod with spec.nodeName (no gate possible)', () => {
-    it('denied, retry shortly, while no binding status records the mirror in its namespace', () => {
+    it('denied, saying how to create it instead, while no binding status records the mirror in its namespace', () => {
       const elsewhere = binding('kube-system', 'filebeat-sidecarset-resourcebinding', ['filebeat-sidecarset'], [['ConfigMap', 'filebeat-config']], {
         mirrors: [{ kind: 'ConfigMap', namespace: 'other', name: MIRROR, uid: 'u1' }],
       });
       const result = injectPod(podOf({ nodeName: 'node-1' }), [seedSidecarSet()], ctxWith([elsewhere]));
       expect(result.errors).toHaveLength(1);
-      expect(result.errors[0]!.reason).toContain('retry shortly');
+      expect(result.errors[0]!.reason).toContain('create it without spec.nodeName');
     });
 
     it('admitted without a gate once it does', () => {
