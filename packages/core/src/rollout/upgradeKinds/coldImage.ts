@@ -13,11 +13,23 @@ export const coldImage: UpgradeKind = {
   name: 'cold image',
   handles: (sidecar) => !(sidecar.kind === 'containers' && isHotUpgrade(sidecar.spec)),
   inPlaceFields: ['image'],
-  carriers: (sidecar, pod) =>
-    (pod.spec?.[sidecar.kind] ?? []).some((c) => c.name === sidecar.name) ? [{ name: sidecar.name, list: sidecar.kind, expected: sidecar.spec }] : [],
-  progress: (view, sidecar) => carrierProgress(view, sidecar.kind, [sidecar.name]),
-  upgrade: ({ pod }, sidecar) => ({ containers: imageChanges(pod, sidecar.kind, sidecar.name, sidecar.spec.image), annotations: {} }),
+  carriers: (sidecar, pod) => {
+    if ((pod.spec?.[sidecar.kind] ?? []).some((c) => c.name === sidecar.name)) return [{ name: sidecar.name, list: sidecar.kind, expected: sidecar.spec }];
+    // A container injection made a native sidecar (core nativeSidecar/): carried by an initContainer.
+    if (sidecar.kind === 'containers' && nativeCarrier(pod, sidecar.name)) return [{ name: sidecar.name, list: 'initContainers', expected: { ...sidecar.spec, restartPolicy: 'Always' } }];
+    return [];
+  },
+  progress: (view, sidecar) => carrierProgress(view, carrierList(view.pod, sidecar), [sidecar.name]),
+  upgrade: ({ pod }, sidecar) => ({ containers: imageChanges(pod, carrierList(pod, sidecar), sidecar.name, sidecar.spec.image), annotations: {} }),
 };
+
+const nativeCarrier = (pod: Pod, name: string): boolean => (pod.spec?.initContainers ?? []).some((c) => c.name === name && c.restartPolicy === 'Always');
+
+/** The pod list carrying the sidecar: its own kind's, or initContainers for a container placed as a native sidecar. */
+function carrierList(pod: Pod, sidecar: { kind: CarrierContainer['list']; name: string }): CarrierContainer['list'] {
+  if (sidecar.kind === 'containers' && !(pod.spec?.containers ?? []).some((c) => c.name === sidecar.name) && nativeCarrier(pod, sidecar.name)) return 'initContainers';
+  return sidecar.kind;
+}
 
 /** Consistency of the named containers of one list (shared with the hot kind, whose twins are read the same way). */
 export function carrierProgress({ ctx, pod, states }: PodUpgradeView, list: CarrierContainer['list'], names: readonly string[]): SidecarProgress {
