@@ -163,13 +163,13 @@ describe('plan NAME', () => {
     expect(waiting.filter((w) => w.pod !== 'other/plain')).toEqual(onlineWaiting);
   });
 
-  it('-o table: the summary, then POD / ACTION / REASON', async () => {
+  it('-o table: the summary, then POD / ACTION / UPGRADE / REASON', async () => {
     const run = await cli(['plan', 'log-agent']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SidecarSet log-agent: 5 matched, 0 updated (0 ready), 0 unavailable, budget 2; next round: 2 to update, 3 waiting\n');
-    expect(run.stdout).toMatch(/^POD\s+ACTION\s+REASON$/m);
+    expect(run.stdout).toMatch(/^POD\s+ACTION\s+UPGRADE\s+REASON$/m);
     const { next } = JSON.parse((await cli(['plan', 'log-agent', '-o', 'json'])).stdout) as { next: string[] };
-    for (const pod of next) expect(run.stdout).toMatch(new RegExp(`^${pod.replace('/', '\\/')}\\s+update$`, 'm'));
+    for (const pod of next) expect(run.stdout).toMatch(new RegExp(`^${pod.replace('/', '\\/')}\\s+update\\s+image swap$`, 'm'));
   });
 
   it('a SidecarSet that does not exist: exit 1, one line on stderr', async () => {

@@ -49,4 +49,5 @@ export const FIRST_ROUND_PLAN = {
     { pod: 'shop/web-4', reason: BUDGET_REASON },
     { pod: 'shop/web-5', reason: BUDGET_REASON },
   ],
+  upgrades: Object.fromEntries(['shop/web-1', 'shop/web-2', 'shop/web-3', 'shop/web-4', 'shop/web-5'].map((pod) => [pod, ['image swap']])),
 };

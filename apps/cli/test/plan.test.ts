@@ -32,20 +32,20 @@ describe('plan offline: 5 pods on log-agent 1.0, the SidecarSet now at 1.1 with 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(FIRST_ROUND_PLAN);
-    expect(Object.keys(JSON.parse(run.stdout) as object)).toEqual(['matched', 'updated', 'updatedReady', 'unavailable', 'budget', 'next', 'waiting']);
+    expect(Object.keys(JSON.parse(run.stdout) as object)).toEqual(['matched', 'updated', 'updatedReady', 'unavailable', 'budget', 'next', 'waiting', 'upgrades']);
   });
 
-  it('-o table (the default): a summary line, then POD / ACTION / REASON', async () => {
+  it('-o table (the default): a summary line, then POD / ACTION / UPGRADE / REASON', async () => {
     const run = await plan(['--sidecarset', 'new.yaml', '--pods', injected]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('SidecarSet log-agent: 5 matched, 0 updated (0 ready), 0 unavailable, budget 2; next round: 2 to update, 3 waiting');
-    expect(lines[2]).toMatch(/^POD\s+ACTION\s+REASON$/);
+    expect(lines[2]).toMatch(/^POD\s+ACTION\s+UPGRADE\s+REASON$/);
     expect(lines.slice(3, 5).map((line) => line.split(/\s+/))).toEqual([
-      ['shop/web-1', 'update'],
-      ['shop/web-2', 'update'],
+      ['shop/web-1', 'update', 'image', 'swap'],
+      ['shop/web-2', 'update', 'image', 'swap'],
     ]);
-    expect(lines[5]).toMatch(new RegExp(`^shop/web-3\\s+wait\\s+${BUDGET_REASON.replace(/[()]/g, '\\$&')}$`));
+    expect(lines[5]).toMatch(new RegExp(`^shop/web-3\\s+wait\\s+image swap\\s+${BUDGET_REASON.replace(/[()]/g, '\\$&')}$`));
   });
 
   it('with the SidecarSet the pods were injected with, every pod is updated already: nothing to do', async () => {

@@ -3,12 +3,13 @@
 // cluster (`plan NAME`), or offline from files (`--sidecarset FILE --pods FILE`). Output on stdout,
 // exit 0; or every problem on stderr, exit 1.
 import type { Pod, SidecarSet } from '@sidecarset/api/offline';
-import { planRollout } from '@sidecarset/core';
+import { planRollout, podSidecarStatus, podUpgradeKinds, type RolloutCapabilities } from '@sidecarset/core';
 import { Command, Option } from 'commander';
 import { clusterErrorMessage } from '../cluster/clusterErrorMessage.js';
 import { connectCluster, loadClusterApi, type ClusterFlags } from '../cluster/connectCluster.js';
 import { listInjectedPods } from '../cluster/listInjectedPods.js';
 import { podsInScope } from '../cluster/podsInScope.js';
+import { clusterServesPodResize } from '../cluster/servesPodResize.js';
 import { formatInputError, type InputError } from '../inject/inputErrors.js';
 import { ioErrorMessage, type ManifestFileReader } from '../inject/manifestFiles.js';
 import { loadPlanSidecarSet, parsePlanPods } from '../plan/loadPlanFiles.js';
@@ -19,6 +20,8 @@ export interface PlanOptions extends ClusterFlags {
   sidecarset?: string;
   pods?: string;
   output: PlanFormat;
+  /** Offline: whether the target cluster serves pods/resize (with NAME it is discovered). */
+  podResize?: boolean;
 }
 
 export interface PlanIo {
@@ -41,7 +44,10 @@ Examples:
   kubectl-sidecarset plan --sidecarset logging-agent.yaml --pods pods.yaml -o json
 
 JSON output: {"matched", "updated", "updatedReady", "unavailable", "budget", "next": ["ns/name", ...],
-"waiting": [{"pod": "ns/name", "reason": "..."}]}.
+"waiting": [{"pod": "ns/name", "reason": "..."}], "upgrades": {"ns/name": ["image swap", "resize"]}}.
+UPGRADE (upgrades) says how each pod that will be changed is changed: an image swap, a resize of its
+sidecars' resources through pods/resize (where the API server serves it: discovered with NAME,
+--pod-resize offline), both, or a hot upgrade.
 
 Exit status: 0 on success; 1 on bad input (unparsable files, not exactly one valid SidecarSet, a
 SidecarSet not found) or when the cluster cannot be read, with one line per problem on stderr.
@@ -59,6 +65,7 @@ export function planCommand(io: PlanIo = processIo): Command {
     .argument('[name]', 'the SidecarSet, read from the cluster')
     .option('--sidecarset <file>', 'offline: a file (YAML or JSON) holding exactly one SidecarSet, admitted as the cluster would store it')
     .option('--pods <file>', 'offline: the pods, YAML or JSON, one or more documents or a List (kubectl get pods -A -o yaml); "-" reads stdin')
+    .option('--pod-resize', 'offline: the cluster serves pods/resize (Kubernetes 1.33+), so resources change in place')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <context>', 'the kubeconfig context to use (default: its current-context)')
@@ -79,7 +86,7 @@ export async function runPlan(name: string | undefined, options: PlanOptions, io
   if (name !== undefined && offline) return usageError(io, 'give a SidecarSet NAME (from the cluster) or --sidecarset and --pods (offline), not both');
   if (name === undefined && !offline) return usageError(io, 'give a SidecarSet NAME (from the cluster), or --sidecarset FILE and --pods FILE (offline)');
 
-  let inputs: { sidecarSet: SidecarSet; pods: Pod[] } | number;
+  let inputs: { sidecarSet: SidecarSet; pods: Pod[]; podResize: boolean } | number;
   if (name !== undefined) inputs = await readCluster(name, options, io);
   else {
     if (options.sidecarset === undefined) return usageError(io, '--pods needs --sidecarset FILE: the SidecarSet to plan for');
@@ -87,13 +94,26 @@ export async function runPlan(name: string | undefined, options: PlanOptions, io
     const { sidecarSet, errors } = loadPlanSidecarSet(options.sidecarset, io.files);
     const pods = await readPods(options.pods, io);
     if (errors.length > 0 || pods.errors.length > 0 || !sidecarSet) return fail([...errors, ...pods.errors]);
-    inputs = { sidecarSet, pods: pods.pods };
+    inputs = { sidecarSet, pods: pods.pods, podResize: options.podResize === true };
   }
   if (typeof inputs === 'number') return inputs;
 
-  const plan = planRollout(inputs.sidecarSet, inputs.pods, io.now());
-  io.stdout(renderPlan(inputs.sidecarSet.metadata?.name ?? '', planReport(plan), options.output));
+  const capabilities: RolloutCapabilities = { podResize: inputs.podResize };
+  const plan = planRollout(inputs.sidecarSet, inputs.pods, io.now(), capabilities);
+  io.stdout(renderPlan(inputs.sidecarSet.metadata?.name ?? '', planReport(plan, upgradesOf(inputs.sidecarSet, inputs.pods, capabilities)), options.output));
   return 0;
+}
+
+/** How each pod not yet updated and upgradable would be changed (the pods a rollout will take). */
+function upgradesOf(sidecarSet: SidecarSet, pods: Pod[], capabilities: RolloutCapabilities): Record<string, string[]> {
+  const upgrades: Record<string, string[]> = {};
+  for (const pod of pods) {
+    const status = podSidecarStatus(sidecarSet, pod, capabilities);
+    if (status.updated || !status.upgradable) continue;
+    const kinds = podUpgradeKinds(sidecarSet, pod, capabilities);
+    if (kinds.length > 0) upgrades[`${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`] = kinds;
+  }
+  return upgrades;
 }
 
 function usageError(io: PlanIo, message: string): number {
@@ -111,7 +131,7 @@ async function readPods(file: string, io: PlanIo): Promise<{ pods: Pod[]; errors
 }
 
 /** The SidecarSet as stored and the pods it has injected; or, after printing why, the exit code. */
-async function readCluster(name: string, flags: ClusterFlags, io: PlanIo): Promise<{ sidecarSet: SidecarSet; pods: Pod[] } | number> {
+async function readCluster(name: string, flags: ClusterFlags, io: PlanIo): Promise<{ sidecarSet: SidecarSet; pods: Pod[]; podResize: boolean } | number> {
   const api = await loadClusterApi();
   let server = '';
   try {
@@ -128,7 +148,8 @@ async function readCluster(name: string, flags: ClusterFlags, io: PlanIo): Promi
       throw error;
     }
     try {
-      return { sidecarSet, pods: await podsInScope(cluster, sidecarSet, await listInjectedPods(cluster, name)) };
+      const pods = await podsInScope(cluster, sidecarSet, await listInjectedPods(cluster, name));
+      return { sidecarSet, pods, podResize: await clusterServesPodResize(cluster) };
     } catch (error) {
       io.stderr(`error: ${clusterErrorMessage(api, error, server, 'pods')}\n`);
       return 1;
