@@ -8,6 +8,10 @@
 // delay. For ours also the reconcile figures, for 1,000 and 5,000 pods (BENCH_SIZES), so the growth
 // shows. Polls cheap signals and lists the pods only to confirm. Runs in tools/kruise/netns.sh
 // (OpenKruise's webhook binds every interface). Never fails on a time.
+// BENCH_KINDS (default cold,hot,resize): besides the cold image change (side by side), ours alone on
+// fresh planes of the same size: a hot upgrade (HotUpgrade twins, the image changed) and a resize
+// (the sidecar's resources changed, through pods/resize), each with its converge time and pod writes
+// per pod (pods/resize writes counted too).
 import { cpSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +34,33 @@ const MAX_UNAVAILABLE_PERCENT = 10;
 /** kwok's delay from an in-place restart to the container being ready (sidecarset.dev/kwok-restart-delay). */
 const RESTART_DELAY_S = 1;
 const SIDECARSET_PATH = '/apis/apps.kruise.io/v1alpha1/sidecarsets/logger';
+const EMPTY_IMAGE = 'registry.example/empty:1.0';
+const SMALL = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
+const BIG = { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '400m', memory: '256Mi' } };
+type UpgradeKindName = 'cold' | 'hot' | 'resize';
+const KINDS = (process.env.BENCH_KINDS ?? 'cold,hot,resize').split(',').filter(Boolean) as UpgradeKindName[];
+/** Per kind: the sidecar as declared, the SidecarSet change rolled out, and when a pod runs the old or the new one. */
+const KIND_SPECS: Record<UpgradeKindName, { container: Record<string, unknown>; change: object[]; runsOld: (pod: Pod) => boolean; runsNew: (pod: Pod) => boolean }> = {
+  cold: {
+    container: { name: 'logger', image: IMAGE_V1 },
+    change: [{ op: 'replace', path: '/spec/containers/0/image', value: IMAGE_V2 }],
+    runsOld: (pod) => loggerReadyOn(pod, IMAGE_V1),
+    runsNew: (pod) => loggerReadyOn(pod, IMAGE_V2),
+  },
+  hot: {
+    container: { name: 'logger', image: IMAGE_V1, upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY_IMAGE } },
+    change: [{ op: 'replace', path: '/spec/containers/0/image', value: IMAGE_V2 }],
+    runsOld: (pod) => loggerReadyOn(pod, IMAGE_V1),
+    // The working twin on v2 and ready, the other back on the empty image.
+    runsNew: (pod) => loggerReadyOn(pod, IMAGE_V2) && (pod.status?.containerStatuses ?? []).some((s) => s.name.startsWith('logger-') && s.image === EMPTY_IMAGE),
+  },
+  resize: {
+    container: { name: 'logger', image: IMAGE_V1, resources: SMALL },
+    change: [{ op: 'replace', path: '/spec/containers/0/resources', value: BIG }],
+    runsOld: (pod) => loggerReadyOn(pod, IMAGE_V1),
+    runsNew: (pod) => loggerReadyOn(pod, IMAGE_V1) && (pod.status?.containerStatuses ?? []).some((s) => s.name === 'logger' && JSON.stringify(s.resources?.limits) === JSON.stringify(BIG.limits)),
+  },
+};
 const TARGETS = { time: 0.5, floor: 1.5, writes: 1, rss: 0.75 };
 
 async function kubectlJson<T>(plane: ControlPlane, ...args: string[]): Promise<T> {
@@ -38,8 +69,10 @@ async function kubectlJson<T>(plane: ControlPlane, ...args: string[]): Promise<T
   return JSON.parse(stdout) as T;
 }
 
-const sidecarReadyOn = (pods: Pod[], image: string) =>
-  pods.filter((p) => p.status?.containerStatuses?.some((s) => s.name === 'logger' && s.image === image && s.ready) && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+/** The sidecar (or, hot, one of its twins logger-1/logger-2) runs `image` ready, and the pod is Ready. */
+function loggerReadyOn(p: Pod, image: string): boolean {
+  return (p.status?.containerStatuses?.some((s) => (s.name === 'logger' || /^logger-[12]$/.test(s.name)) && s.image === image && s.ready) ?? false) && (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+}
 
 /** Polls `check`; resolves with the time (Date.now()) of the poll that said done. */
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 1000): Promise<number> {
@@ -66,8 +99,12 @@ function metricSum(text: string, name: string, labels: string[]): number {
 }
 
 /** Writes to pod objects (not their status, which kwok writes), as kube-apiserver counts them (verbs PATCH and PUT): every client, every response code. */
+// pods/resize writes count too: a resize changes the pod object's spec.
 const podObjectWrites = (apiServerMetrics: string) =>
-  ['PATCH', 'PUT'].reduce((sum, verb) => sum + metricSum(apiServerMetrics, 'apiserver_request_total', ['resource="pods"', 'subresource=""', `verb="${verb}"`, 'dry_run=""']), 0);
+  ['PATCH', 'PUT'].reduce(
+    (sum, verb) => sum + ['""', '"resize"'].reduce((n, sub) => n + metricSum(apiServerMetrics, 'apiserver_request_total', ['resource="pods"', `subresource=${sub}`, `verb="${verb}"`, 'dry_run=""']), 0),
+    0,
+  );
 const apiServerMetrics = async (plane: ControlPlane) => (await plane.kubectl(['get', '--raw', '/metrics'])).stdout;
 
 /** The controller's /metrics, from the port its first log lines name. */
@@ -81,7 +118,7 @@ function metricsReader(logs: string): () => Promise<string> {
 /** Median of 10 whole reconciles against a writer that records nothing. */
 async function timeReconciles(sidecarSet: SidecarSet, pods: Pod[]): Promise<number> {
   const noWrite = async () => {};
-  const writer = { patchPod: noWrite, setPodCondition: noWrite, updateSidecarSetStatus: noWrite, createRevision: async (r: ControllerRevision) => r, deleteRevision: noWrite };
+  const writer = { patchPod: noWrite, resizePod: noWrite, setPodCondition: noWrite, updateSidecarSetStatus: noWrite, createRevision: async (r: ControllerRevision) => r, deleteRevision: noWrite };
   const deps = { sidecarSet: () => sidecarSet, podsOf: () => pods, revisions: () => [], writer, events: { record: async () => ({ action: 'failed' as const, error: 'not recorded' }) }, revisionNamespace: 'sidecarset-system', now: () => new Date(), blockedAfterMs: 60_000, resyncWhileRollingMs: 5_000 };
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -139,8 +176,9 @@ const sides = {
   },
 };
 
-async function runSide(name: keyof typeof sides, pods: number): Promise<SideResult> {
-  progress(`--- ${name}, ${pods} pods: control plane with 10 kwok nodes`);
+async function runSide(name: keyof typeof sides, pods: number, kind: UpgradeKindName = 'cold'): Promise<SideResult> {
+  progress(`--- ${name}, ${pods} pods, ${kind}: control plane with 10 kwok nodes`);
+  const spec = KIND_SPECS[kind];
   const plane = await startControlPlane({ ...sides[name].planeOptions, kwok: { nodes: 10 }, log: progress });
   try {
     const controlled = await sides[name].start(plane);
@@ -151,7 +189,7 @@ async function runSide(name: keyof typeof sides, pods: number): Promise<SideResu
       spec: {
         selector: { matchLabels: { app: 'bench' } },
         updateStrategy: { type: 'RollingUpdate', maxUnavailable: `${MAX_UNAVAILABLE_PERCENT}%` },
-        containers: [{ name: 'logger', image: IMAGE_V1, volumeMounts: [{ name: 'logs', mountPath: '/var/log/app' }] }],
+        containers: [{ ...spec.container, volumeMounts: [{ name: 'logs', mountPath: '/var/log/app' }] } as never],
         volumes: [{ name: 'logs', emptyDir: {} }],
       },
     };
@@ -165,13 +203,13 @@ async function runSide(name: keyof typeof sides, pods: number): Promise<SideResu
       spec: {
         replicas: pods,
         selector: { matchLabels: { app: 'bench' } },
-        template: { metadata: { labels: { app: 'bench' }, annotations: { 'sidecarset.dev/kwok-restart-delay': `${RESTART_DELAY_S}s` } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } },
+        template: { metadata: { labels: { app: 'bench' }, annotations: { 'sidecarset.dev/kwok-restart-delay': `${RESTART_DELAY_S}s`, 'sidecarset.dev/kwok-resize-delay': `${RESTART_DELAY_S}s` } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } },
       },
     };
     const createdAt = Date.now();
     await plane.kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
     const deploymentReady = async () => (await kubectlJson<{ status?: { readyReplicas?: number } }>(plane, 'get', 'deployment', 'bench', '-n', 'bench')).status?.readyReplicas === pods;
-    await waitForPods(plane, `${pods} ready pods with the v1 sidecar`, deploymentReady, (list) => sidecarReadyOn(list, IMAGE_V1) === pods, 1_800_000);
+    await waitForPods(plane, `${pods} ready pods with the v1 sidecar`, deploymentReady, (list) => list.filter(spec.runsOld).length === pods, 1_800_000);
     progress(`${name}: ${pods} pods ready in ${((Date.now() - createdAt) / 1000).toFixed(0)} s`);
     const statusSaysDone = async () => (await requestJson<SidecarSet>(plane.kubeConfig, 'GET', SIDECARSET_PATH)).status?.updatedReadyPods === pods;
     await waitFor('status: all matched', statusSaysDone, 300_000).catch(async (error: Error) => {
@@ -179,12 +217,12 @@ async function runSide(name: keyof typeof sides, pods: number): Promise<SideResu
       throw new Error(`${error.message}: status ${JSON.stringify(status)}\n${controlled.logs().split('\n').slice(-15).join('\n')}`);
     });
 
-    const ours = name === 'ours' ? await oursBeforeRollout(plane) : undefined;
+    const ours = name === 'ours' && kind === 'cold' ? await oursBeforeRollout(plane) : undefined;
     const apiBefore = await apiServerMetrics(plane);
     const controllerBefore = await controlled.metrics?.();
     const rolloutStarted = Date.now();
-    await plane.kubectl(['patch', 'sidecarset', 'logger', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: IMAGE_V2 }])]);
-    const doneAt = await waitForPods(plane, `${pods} pods on v2`, statusSaysDone, (list) => sidecarReadyOn(list, IMAGE_V2) === pods, 1_800_000, 250);
+    await plane.kubectl(['patch', 'sidecarset', 'logger', '--type=json', '-p', JSON.stringify(spec.change)]);
+    const doneAt = await waitForPods(plane, `${pods} pods upgraded (${kind})`, statusSaysDone, (list) => list.filter(spec.runsNew).length === pods, 1_800_000, 250);
     const convergeSeconds = (doneAt - rolloutStarted) / 1000;
     const podWrites = podObjectWrites(await apiServerMetrics(plane)) - podObjectWrites(apiBefore);
     const rss = rssMiB(controlled.pid);
@@ -207,11 +245,11 @@ async function runSide(name: keyof typeof sides, pods: number): Promise<SideResu
         reconcileP99Ms: quantileMs(reconcileTimes, 0.99),
       };
     }
-    progress(`${name}: ${JSON.stringify(result)}`);
+    progress(`${name} ${kind}: ${JSON.stringify(result)}`);
     return result;
   } finally {
     // BENCH_LOG_DIR keeps every process's log (the plane's directory goes with it); LOG_LEVEL=debug reaches ours.
-    if (process.env.BENCH_LOG_DIR) cpSync(join(plane.dir, 'logs'), join(process.env.BENCH_LOG_DIR, `${name}-${pods}`), { recursive: true });
+    if (process.env.BENCH_LOG_DIR) cpSync(join(plane.dir, 'logs'), join(process.env.BENCH_LOG_DIR, `${name}-${pods}-${kind}`), { recursive: true });
     await plane.stop();
   }
 }
@@ -235,10 +273,19 @@ async function oursBeforeRollout(plane: ControlPlane) {
 const SIDES = (process.env.BENCH_SIDES ?? 'ours,OpenKruise').split(',') as (keyof typeof sides)[];
 const skipped: SideResult = { convergeSeconds: NaN, podWrites: NaN, writesPerPod: NaN, rss: NaN };
 const results: { pods: number; ours: SideResult; kruise: SideResult; load: string }[] = [];
+const kindResults: { pods: number; kind: UpgradeKindName; result?: SideResult; error?: string; load: string }[] = [];
 for (const pods of SIZES) {
-  const ours = SIDES.includes('ours') ? await runSide('ours', pods) : skipped;
-  const kruise = SIDES.includes('OpenKruise') ? await runSide('OpenKruise', pods) : skipped;
-  results.push({ pods, ours, kruise, load: loadavg().map((l) => l.toFixed(2)).join(', ') });
+  const ours = SIDES.includes('ours') && KINDS.includes('cold') ? await runSide('ours', pods) : skipped;
+  const kruise = SIDES.includes('OpenKruise') && KINDS.includes('cold') ? await runSide('OpenKruise', pods) : skipped;
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+  results.push({ pods, ours, kruise, load: load() });
+  if (KINDS.includes('cold') && SIDES.includes('ours')) kindResults.push({ pods, kind: 'cold', result: ours, load: load() });
+  for (const kind of KINDS.filter((k) => k !== 'cold')) {
+    if (!SIDES.includes('ours')) break;
+    // One kind failing (e.g. not built yet) still leaves the others' rows.
+    const row = await runSide('ours', pods, kind).then((result) => ({ result }), (error: Error) => ({ error: error.message.split('\n')[0]!.slice(0, 120) }));
+    kindResults.push({ pods, kind, ...row, load: load() });
+  }
 }
 
 console.log(`\nImage change rolled out in place at maxUnavailable ${MAX_UNAVAILABLE_PERCENT}% (kwok: ${RESTART_DELAY_S} s container restart), ours then OpenKruise v1.9.0 (kruise-manager, --v=2, WorkloadSpread and PodUnavailableBudget gates off), each on a fresh control plane`);
@@ -256,4 +303,13 @@ console.log('\nOurs only: the controller\'s own counts and times');
 printTable(
   ['pods', 'upgrade patches', 'condition writes', 'reconciles', 'heap used MiB', 'planRollout ms (median of 10)', 'one reconcile ms, writes stubbed (median of 10)', 'reconcile p50 / p99 ms in the cluster (with its API writes)'],
   results.flatMap(({ pods, ours: { ours } }) => (ours ? [[pods, ours.upgradeWrites, ours.conditionWrites, ours.reconciles, fmt(ours.heapMiB, 1), fmt(ours.planMedianMs, 1), fmt(ours.reconcileComputeMs, 1), `<= ${fmt(ours.reconcileP50Ms, 0)} / <= ${fmt(ours.reconcileP99Ms, 0)}`]] : [])),
+);
+console.log(`\nUpgrade kinds, ours alone, each on a fresh control plane (BENCH_KINDS=${KINDS.join(',')}): maxUnavailable ${MAX_UNAVAILABLE_PERCENT}%, kwok restart and resize delay ${RESTART_DELAY_S} s; pod writes include pods/resize`);
+printTable(
+  ['pods', 'kind', 'converge s', 'floor s', 'pod writes / pod', 'RSS MiB (controller)', 'load average after'],
+  kindResults.map(({ pods, kind, result, error, load }) => {
+    const floor = Math.ceil(pods / Math.ceil((pods * MAX_UNAVAILABLE_PERCENT) / 100)) * RESTART_DELAY_S;
+    if (!result) return [pods, kind, `failed: ${error ?? ''}`, floor, '-', '-', load];
+    return [pods, kind, fmt(result.convergeSeconds, 1), floor, fmt(result.writesPerPod, 2), fmt(result.rss, 1), load];
+  }),
 );
