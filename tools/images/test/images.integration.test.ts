@@ -3,7 +3,7 @@
 // webhook image serves admissions, the controller image takes the Lease and rolls a sidecar out.
 // Skipped, saying why, only where podman cannot run a container at all.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import {
@@ -37,14 +37,22 @@ const containers: string[] = [];
 let webhook: ManagedProcess;
 let controller: ManagedProcess;
 let controllerPort = 0;
+/** What the containers read (kubeconfigs, certificates), mounted read-only at /config: the plane's own folder is root's only. */
+let config = '';
+const CONFIG_MOUNT = '/config';
+/** A file for the containers' user 65532, at the path it has inside them. */
+function share(file: string, name: string): string {
+  copyFileSync(file, join(config, name));
+  chmodSync(join(config, name), 0o644);
+  return `${CONFIG_MOUNT}/${name}`;
+}
 
 /** podman run as the chart's securityContext says: read-only root, user 65532, no capabilities, no privilege gain. */
 function runContainer(name: string, image: string, nodeOptions: string[], args: string[]): ManagedProcess {
   containers.push(name);
   podman('rm', '-f', name);
   const hardened = ['--read-only', '--user=65532:65532', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--network=host', '--pull=never'];
-  // The plane's folder holds the kubeconfig and certificates the app is given: read-only inside.
-  const mounts = [`--volume=${plane.dir}:${plane.dir}:ro`];
+  const mounts = [`--volume=${config}:${CONFIG_MOUNT}:ro`];
   const container = startProcess(name, 'podman', ['run', '--rm', `--name=${name}`, ...hardened, ...mounts, `--env=NODE_OPTIONS=${nodeOptions.join(' ')}`, image, ...args], join(plane.dir, 'logs'), env);
   plane.processes.push(container);
   return container;
@@ -87,6 +95,9 @@ describe.skipIf(unusable !== undefined)('images run with podman on a real contro
     for (const image of Object.values(images)) console.log(`image ${image.name}: ${(image.sizeBytes / 1e6).toFixed(1)} MB`);
     plane = await startControlPlane({ kwok: { nodes: 1 } }); // the controller-manager makes the default ServiceAccount pods need
     await ensureSidecarsetNamespace(plane);
+    config = join(plane.dir, 'container-config');
+    mkdirSync(config, { mode: 0o755 });
+    chmodSync(config, 0o755);
 
     // The webhook image, with a serving certificate from a CA the API server is given.
     const identity = await deployedIdentity(plane, 'webhook.yaml');
@@ -96,8 +107,8 @@ describe.skipIf(unusable !== undefined)('images run with podman on a real contro
     writeFileSync(join(plane.dir, 'image-webhook.crt'), serving.certificate);
     writeFileSync(join(plane.dir, 'image-webhook.key'), serving.privateKey);
     webhook = runContainer('sidecarset-test-webhook', images.webhook!.name, deployedNodeOptions('webhook.yaml', 'webhook'), [
-      '--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${identity.kubeconfigPath}`, '--revision-namespace=sidecarset-system',
-      `--tls-cert-file=${join(plane.dir, 'image-webhook.crt')}`, `--tls-key-file=${join(plane.dir, 'image-webhook.key')}`,
+      '--host=127.0.0.1', `--port=${port}`, `--kubeconfig=${share(identity.kubeconfigPath, 'webhook.kubeconfig')}`, '--revision-namespace=sidecarset-system',
+      `--tls-cert-file=${share(join(plane.dir, 'image-webhook.crt'), 'webhook.crt')}`, `--tls-key-file=${share(join(plane.dir, 'image-webhook.key'), 'webhook.key')}`,
     ]);
     const url = `https://127.0.0.1:${port}`;
     await until('the webhook container is ready', async () => ((await httpsStatus(`${url}/readyz`, ca.certificate)) === 200 ? true : undefined), () => logTail(webhook, 40));
@@ -106,7 +117,7 @@ describe.skipIf(unusable !== undefined)('images run with podman on a real contro
     const controllerIdentity = await deployedIdentity(plane, 'controller.yaml');
     controllerPort = await freePort();
     controller = runContainer('sidecarset-test-controller', images.controller!.name, deployedNodeOptions('controller.yaml', 'controller'), [
-      `--kubeconfig=${controllerIdentity.kubeconfigPath}`, '--namespace=sidecarset-system', '--identity=image-controller',
+      `--kubeconfig=${share(controllerIdentity.kubeconfigPath, 'controller.kubeconfig')}`, '--namespace=sidecarset-system', '--identity=image-controller',
       '--host=127.0.0.1', `--health-port=${controllerPort}`, '--lease-duration-ms=4000', '--renew-deadline-ms=2600', '--retry-period-ms=500',
     ]);
   });
