@@ -8,6 +8,8 @@ import { startControlPlane } from './controlPlane.js';
 import { runSeed002Demo } from './sandboxDemo.js';
 import { runSeed000Demo } from './sandboxSeed000.js';
 import { runNativeSidecarDemo } from './sandboxNativeDemo.js';
+import { runJobDemo } from './sandboxJobDemo.js';
+import { runHotUpgradeDemo } from './sandboxHotDemo.js';
 import { startSidecarsetController } from './sidecarsetController.js';
 import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
@@ -23,12 +25,15 @@ progress(`control plane ready in ${(plane.startupMs / 1000).toFixed(1)} s; logs 
 const webhook = await startSidecarsetWebhook(plane);
 await registerSidecarsetWebhook(plane, webhook.url, webhook.caBundle);
 progress(`webhook serving ${webhook.url} and registered: new pods get their sidecars`);
-await startSidecarsetController(plane, { identity: 'sandbox' });
+// --exit-image: Job sidecars with KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT are swapped to it (deploy/exit-image).
+await startSidecarsetController(plane, { identity: 'sandbox', extraArgs: ['--exit-image=sidecarset/exit:1'] });
 progress('controller running: SidecarSet status, revisions and in-place upgrades');
 if (process.env.SIDECARSET_SANDBOX_DEMO !== '0') {
   await runSeed002Demo(plane.kubectl, progress);
   await runSeed000Demo(plane.kubectl, progress);
   await runNativeSidecarDemo(plane.kubectl, progress);
+  await runJobDemo(plane.kubectl, progress);
+  await runHotUpgradeDemo(plane.kubectl, progress);
 }
 progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);
