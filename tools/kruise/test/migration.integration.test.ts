@@ -160,7 +160,8 @@ describe('moving a cluster from OpenKruise v1.9.0 to Sidecarset and back', () =>
     await kubectl(['create', 'namespace', NAMESPACE]);
     await eventually('the default ServiceAccount', 60_000, () => plane.kubectl(['get', 'serviceaccount', 'default', '-n', NAMESPACE]), (r) => r.code === 0);
     await apply(logging('registry.example/log-agent:1.0', PODS / 2), MESH, pinned('registry.example/pinned-agent:1.0', 'pin-1', false));
-    await eventually("OpenKruise's revision of pinned's first spec", 60_000, () => getJson<{ items: unknown[] }>('controllerrevisions', '-n', KRUISE_NAMESPACE, '-l', 'apps.kruise.io/sidecarset-custom-version=pin-1'), (l) => l.items.length === 1);
+    // (Its SidecarSet controller starts only after minutes of discovery retries for kinds not installed.)
+    await eventually("OpenKruise's revision of pinned's first spec", 400_000, () => getJson<{ items: unknown[] }>('controllerrevisions', '-n', KRUISE_NAMESPACE, '-l', 'apps.kruise.io/sidecarset-custom-version=pin-1'), (l) => l.items.length === 1);
     await apply(pinned('registry.example/pinned-agent:2.0', 'pin-2', true));
     await eventually("OpenKruise's webhook to cache the SidecarSets", 60_000, () => dryRunPod('moved'), (pod) => (pod as { injected?: string }).injected === 'logging,mesh');
     await createPods('web', 'moved', PODS);

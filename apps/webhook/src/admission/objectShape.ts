@@ -25,7 +25,7 @@ export function warmShapeChecks(kinds: readonly ValidatedKind[]): void {
 export function crdShapeDenial(uid: string, kind: ValidatedKind, object: unknown): AdmissionResponse | undefined {
   if (!isObject(object)) return deny(uid, `request.object must be a ${kind} object`, 400, 'BadRequest');
   const errors = validateAgainstCrd(kind, object);
-  return errors.length === 0 ? undefined : denyInvalid(uid, { group: GROUPS[kind], kind, name: nameOf(object) }, errors);
+  return errors.length === 0 ? undefined : denyInvalid(uid, { group: GROUPS[kind], kind: kind.split('/')[0]!, name: nameOf(object) }, errors);
 }
 
 /**

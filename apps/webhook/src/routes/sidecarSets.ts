@@ -4,7 +4,7 @@
 // OpenKruise), before it is stored. One naming another namespace's ConfigMap or Secret that no
 // SidecarSetResourceBinding authorises yet is admitted with a warning saying which binding it lacks.
 import type { SidecarSet } from '@sidecarset/api';
-import { admitSidecarSet, jsonPatch, unauthorisedSourceWarnings, validatePatchMetadataWhitelist, validateSidecarSet } from '@sidecarset/core';
+import { admitInVersion, internalView, jsonPatch, unauthorisedSourceWarnings, validatePatchMetadataWhitelist, validateSidecarSet } from '@sidecarset/core';
 import type { FastifyInstance } from 'fastify';
 import { allow, allowWithPatch, denyInvalid } from '../admission/admissionReview.js';
 import { admissionRoute, type AdmissionRouteDeps } from '../admission/handleAdmission.js';
@@ -12,23 +12,29 @@ import { crdShapeDenial, oldObjectDenial, warmShapeChecks } from '../admission/o
 
 const MUTATED_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 
+/** The CRD schema a review's object is checked against: the one of the version it was written in. */
+const shapeOf = (object: unknown): 'SidecarSet' | 'SidecarSet/v1beta1' =>
+  (object as { apiVersion?: unknown } | null)?.apiVersion === 'apps.kruise.io/v1beta1' ? 'SidecarSet/v1beta1' : 'SidecarSet';
+
 export function sidecarSetRoutes(app: FastifyInstance, deps: AdmissionRouteDeps): void {
-  warmShapeChecks(['SidecarSet']);
+  warmShapeChecks(['SidecarSet', 'SidecarSet/v1beta1']);
   admissionRoute(app, '/mutate-sidecarsets', deps, (request) => {
     if (!MUTATED_OPERATIONS.has(request.operation) || request.subResource) return { response: allow(request.uid) };
     // This runs before the API server applies the CRD schema: check the shape before defaulting it.
-    const shapeDenial = crdShapeDenial(request.uid, 'SidecarSet', request.object);
+    const shapeDenial = crdShapeDenial(request.uid, shapeOf(request.object), request.object);
     if (shapeDenial) return { response: shapeDenial };
+    // Registered for both versions: each object is defaulted in the version it was written in.
     const original = request.object as SidecarSet;
-    return { response: allowWithPatch(request.uid, jsonPatch(original, admitSidecarSet(original))), log: { sidecarSet: original.metadata?.name } };
+    return { response: allowWithPatch(request.uid, jsonPatch(original, admitInVersion(original) as SidecarSet)), log: { sidecarSet: original.metadata?.name } };
   });
 
   admissionRoute(app, '/validate-sidecarsets', deps, (request) => {
     if (!MUTATED_OPERATIONS.has(request.operation) || request.subResource) return { response: allow(request.uid) };
-    const shapeDenial = crdShapeDenial(request.uid, 'SidecarSet', request.object) ?? oldObjectDenial(request.uid, request.operation, request.oldObject);
+    const shapeDenial = crdShapeDenial(request.uid, shapeOf(request.object), request.object) ?? oldObjectDenial(request.uid, request.operation, request.oldObject);
     if (shapeDenial) return { response: shapeDenial };
-    const next = request.object as SidecarSet;
-    const previous = request.operation === 'UPDATE' ? (request.oldObject as SidecarSet) : undefined;
+    // The rules read the core's v1alpha1 shape: a v1beta1 object through its v1alpha1 view.
+    const next = internalView(request.object);
+    const previous = request.operation === 'UPDATE' ? internalView(request.oldObject) : undefined;
     const name = next.metadata?.name;
     const others = deps.caches.sidecarSets().filter((s) => s.metadata?.name !== name);
     const errors = [...validateSidecarSet(next, previous, others, deps.caches.revisions()), ...validatePatchMetadataWhitelist(next, deps.caches.patchMetadataWhitelist())];

@@ -7,3 +7,4 @@ export {
   toV1beta1,
   type SidecarSetVersion,
 } from './convertSidecarSet.js';
+export { admitInVersion, internalView } from './admitInVersion.js';

@@ -27,7 +27,8 @@ export const CONVERSION_CASES: ConversionCase[] = [
     name: 'alpha-full',
     manifest: alpha('alpha-full', {
       namespace: 'shop',
-      initContainers: [container('init', { restartPolicy: 'Always', resources: { requests: { cpu: '0.1', memory: '1Gi' } } })],
+      // (not a native sidecar: OpenKruise refuses their in-place upgrade, which we support: a listed row)
+      initContainers: [container('init', { resources: { requests: { cpu: '0.1', memory: '1Gi' } } })],
       containers: [
         container('log', {
           env: [{ name: 'LEVEL', value: 'info' }],
