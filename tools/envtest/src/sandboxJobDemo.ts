@@ -23,7 +23,12 @@ function sidecarSet(): object {
     apiVersion: 'apps.kruise.io/v1alpha1',
     kind: 'SidecarSet',
     metadata: { name: NAME },
-    spec: { selector: { matchLabels: { app: 'job-demo' } }, updateStrategy: { type: 'NotUpdate' }, containers },
+    // Disjoint from seed 000's own SidecarSet (its virtual-node pods), which also names a container filebeat.
+    spec: {
+      selector: { matchLabels: { app: 'job-demo' }, matchExpressions: [{ key: 'serverless.alibabacloud.com/virtual-node', operator: 'DoesNotExist' }] },
+      updateStrategy: { type: 'NotUpdate' },
+      containers,
+    },
   };
 }
 
