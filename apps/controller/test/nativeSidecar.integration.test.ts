@@ -103,7 +103,8 @@ describe('native sidecar in-place upgrade', () => {
       expect(isPodReady(pod)).toBe(false);
     }
     const status = await eventually(() => getJson<SidecarSet>(plane, 'sidecarset', 'nativestuck'), (s) => s.status?.updatedPods === 2, 30_000, 'status: 2 updated');
-    expect(status.status).toMatchObject({ matchedPods: 5, updatedPods: 2, updatedReadyPods: 0, readyPods: 3 });
+    expect(status.status).toMatchObject({ matchedPods: 5, updatedPods: 2, readyPods: 3 });
+    expect(status.status?.updatedReadyPods ?? 0).toBe(0); // a zero may be left out of the stored status
     await setProxyImage('nativestuck', PROXY_V2);
     await eventually(() => podsOf(plane, namespace, selector), (p) => p.every((pod) => runsReady(pod, PROXY_V2)), 120_000, 'all 5 on the fixed image');
   }, 240_000);
