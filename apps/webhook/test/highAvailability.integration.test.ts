@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import { connect } from 'node:tls';
 import { requestJson } from '@sidecarset/api';
-import { ensureSidecarsetNamespace, freePort, startControlPlane, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
+import { deployedIdentity, ensureSidecarsetNamespace, freePort, startControlPlane, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
@@ -161,7 +161,9 @@ beforeAll(async () => {
   expect((await plane.kubectl(['apply', '-f', '-'], JSON.stringify(service))).code).toBe(0);
   expect((await plane.kubectl(['apply', '-f', CONFIGURATIONS])).code).toBe(0); // as shipped: clientConfig.service, no caBundle
   const [a, b] = await Promise.all([freePort(), freePort()]);
-  // Both at once: they race to create the Secret, and must end up serving one certificate.
+  // The RBAC first (two kubectl applies creating it at once race to AlreadyExists), then both
+  // replicas at once: they race to create the Secret, and must end up serving one certificate.
+  await deployedIdentity(plane, 'webhook.yaml', ['webhook-self-signed-rbac.yaml']);
   replicas.push(...(await Promise.all([startReplica('webhook-a', a!), startReplica('webhook-b', b!)])));
   void keepEndpoints();
   // Until the endpoints are written and the API server admits through them (the SidecarSet too
