@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ConfigMap, Pod, Secret, SidecarSetResourceBinding } from '@sidecarset/api';
 import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane, type SidecarsetController, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, eventually, getJson } from './rolloutHarness.js';
+import { apply, eventually, getJson, untilWebhookInjects } from './rolloutHarness.js';
 
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
 const CLI = join(import.meta.dirname, '../../cli/dist/main.js');
@@ -85,6 +85,8 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
     await applyFile('000-filebeat-sidecarset.yaml');
     await applyFile('000-filebeat-sidecarset-resourcebinding.yaml');
     await eventually(binding, (b) => (b.metadata?.finalizers ?? []).includes('sidecarset.dev/mirrors'), 30_000, 'the binding gets the mirrors finalizer');
+    // The webhook has both the SidecarSet and the binding in its caches (a pod admitted before would get no sidecar).
+    await untilWebhookInjects(plane, 'default', seedPod('default', 'probe').metadata!.labels!, 'filebeat');
 
     const created = await createPod(seedPod('default', 'echo-server'));
     expect(created.code, created.stderr).toBe(0);
