@@ -650,8 +650,13 @@ export const UPDATE_CHANGES: UpdateChange[] = [
   },
   {
     id: 'upgrade-type-changed',
-    name: "a container's upgradeType ColdUpgrade -> HotUpgrade",
+    name: "a container's upgradeType flipped (ColdUpgrade -> HotUpgrade, or back when the generator made it hot)",
     refused: true,
-    apply: (s, x) => void (container(s, x).upgradeStrategy = { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'openkruise/hotupgrade-sample:empty' }),
+    apply: (s, x) => {
+      const sidecar = container(s, x);
+      // A generated container may be hot already: setting HotUpgrade again would change nothing.
+      sidecar.upgradeStrategy =
+        sidecar.upgradeStrategy?.upgradeType === 'HotUpgrade' ? { upgradeType: 'ColdUpgrade' } : { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'openkruise/hotupgrade-sample:empty' };
+    },
   },
 ];
