@@ -18,7 +18,7 @@ export interface ControllerMetrics {
   workQueueRetries: Counter<'name'>;
   /** workqueue_queue_duration_seconds{name}: time a key waited for a worker. */
   workQueueWait: Histogram<'name'>;
-  /** sidecarset_pod_writes_total{kind}: writes to Pods, e.g. kind=sidecar-image|condition|annotation. */
+  /** sidecarset_pod_writes_total{kind}: the controller's writes, kind=pod-upgrade|pod-resize|pod-condition for Pods, sidecarset-status|controllerrevision for the rest (the name predates those two). */
   podWrites: Counter<'kind'>;
   /** leader_election_master_status{name}: 1 while this replica leads. */
   leader: Gauge<'name'>;
@@ -50,7 +50,7 @@ export function createControllerMetrics(options: ControllerMetricsOptions = {}):
   const workQueueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by the work queue', labelNames: ['name'] as const, registers });
   const workQueueRetries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of rate-limited retries handled by the work queue', labelNames: ['name'] as const, registers });
   const workQueueWait = new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds a key stays in the work queue before a worker takes it', labelNames: ['name'] as const, buckets: QUEUE_BUCKETS, registers });
-  const podWrites = new Counter({ name: 'sidecarset_pod_writes_total', help: 'Writes the controller made to Pods, by kind', labelNames: ['kind'] as const, registers });
+  const podWrites = new Counter({ name: 'sidecarset_pod_writes_total', help: 'Writes the controller made, by kind: pod-upgrade, pod-resize, pod-condition (Pods); sidecarset-status, controllerrevision', labelNames: ['kind'] as const, registers });
   const leader = new Gauge({ name: 'leader_election_master_status', help: '1 while this replica is the leader of the named lease, else 0', labelNames: ['name'] as const, registers });
   const rolloutBlocked = new Gauge({ name: 'sidecarset_rollout_blocked', help: '1 while the SidecarSet\'s rollout has made no progress for --blocked-after-ms with unavailable pods holding its budget (a RolloutBlocked event), else 0', labelNames: ['sidecarset'] as const, registers });
 
