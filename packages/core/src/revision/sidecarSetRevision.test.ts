@@ -43,6 +43,14 @@ describe('SidecarSet revisions', () => {
     expect(revisionMatches(revision, sidecarSet('agent:1', { selector: { matchLabels: { app: 'b' } } }))).toBe(true);
   });
 
+  it("OpenKruise's revision of the same spec matches: fields it lacks written as null", () => {
+    const ours = newSidecarSetRevision(sidecarSet('agent:1'), 'kruise-system', 1);
+    const spec = ours.data as unknown as { spec: Record<string, unknown> };
+    const theirs = { ...ours, data: { spec: { initContainers: null, imagePullSecrets: null, patchPodMetadata: null, volumes: null, ...spec.spec } } } as unknown as ControllerRevision;
+    expect(revisionMatches(theirs, sidecarSet('agent:1'))).toBe(true);
+    expect(revisionMatches(theirs, sidecarSet('agent:2'))).toBe(false);
+  });
+
   it('finds the current revision and numbers the next one', () => {
     const plan = planHistory(sidecarSet('agent:2'), history(3), []);
     expect(plan.current?.revision).toBe(2);

@@ -51,9 +51,20 @@ export function newSidecarSetRevision(sidecarSet: SidecarSet, namespace: string,
   };
 }
 
-/** True when `revision` records exactly the SidecarSet's current spec. */
+/**
+ * True when `revision` records the SidecarSet's current spec. Compared as values, not bytes: OpenKruise
+ * writes the fields a spec lacks as null (`"initContainers": null`) where we leave them out, and a
+ * cluster moved from OpenKruise must reuse its revision (new pods then name the same one).
+ */
 export const revisionMatches = (revision: ControllerRevision, sidecarSet: SidecarSet): boolean =>
-  goJsonStringify(revision.data) === goJsonStringify(revisionData(sidecarSet));
+  goJsonStringify(withoutNulls(revision.data)) === goJsonStringify(withoutNulls(revisionData(sidecarSet)));
+
+/** The value with null members of objects left out (null and absent mean the same in Go's JSON). */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
 
 export interface HistoryPlan {
   /** The revision of the current spec, when it exists already. */
