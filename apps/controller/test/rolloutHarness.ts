@@ -71,8 +71,7 @@ export const withImage = (pods: Pod[], image: string): number => pods.filter((p)
  * without the sidecar and never recreated, so a test that applies a SidecarSet and then a Deployment
  * waits here in between.
  */
-export async function untilWebhookInjects(plane: ControlPlane, namespace: string, labels: Record<string, string>, container: string, timeoutMs = 60_000): Promise<number> {
-  const started = Date.now();
+export async function untilWebhookInjects(plane: ControlPlane, namespace: string, labels: Record<string, string>, container: string, timeoutMs = 60_000): Promise<void> {
   const probe = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'webhook-probe-', namespace, labels }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } });
   const injected = async () => {
     const { code, stdout } = await plane.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], probe);
@@ -81,7 +80,6 @@ export async function untilWebhookInjects(plane: ControlPlane, namespace: string
     return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === container);
   };
   await eventually(injected, (ok) => ok, timeoutMs, `the webhook to inject ${container} into a dry-run pod in ${namespace}`);
-  return Date.now() - started;
 }
 
 /** Polls until `check` holds; returns its last value. */
