@@ -3,7 +3,7 @@
 // (status --watch follows it to the end, exit 0), lists the revisions and undoes to the first one
 // (the pods' sidecars go back to its image in place); `explain pod` on one of the pods on the way.
 import type { Pod, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './runCli.js';
 
@@ -45,6 +45,7 @@ beforeAll(async () => {
     metadata: { name: NAME },
     spec: { selector: { matchLabels: { app: NAME } }, updateStrategy: { type: 'RollingUpdate', maxUnavailable: 1 }, containers: [{ name: 'logger', image: V1 }] },
   });
+  await untilWebhookInjects(plane.kubectl, { namespace: NAMESPACE, labels: { app: NAME }, container: 'logger' });
   await apply({
     apiVersion: 'apps/v1',
     kind: 'Deployment',

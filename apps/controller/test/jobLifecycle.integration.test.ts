@@ -6,7 +6,7 @@
 // (tools/envtest/kwok/README.md: app containers exit, injected sidecars run until stopped, a container
 // swapped to an exit image exits 0 or the code its pod's annotation names).
 import type { Pod } from '@sidecarset/api';
-import { KWOK_KUBELET_VERSION_LABEL, controlPlaneKubernetesVersion, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { KWOK_KUBELET_VERSION_LABEL, controlPlaneKubernetesVersion, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, eventually, getJson } from './rolloutHarness.js';
 
@@ -79,14 +79,8 @@ beforeAll(async () => {
   await apply(plane, agentSidecarSet('log-agent', { sidecar: 'log-agent' }, [ECI, TERMINATE]));
   await apply(plane, agentSidecarSet('log-agent-ignore', { sidecar: 'log-agent-ignore' }, [TERMINATE, IGNORE]));
   await apply(plane, agentSidecarSet('log-agent-strict', { sidecar: 'log-agent-strict' }, [TERMINATE]));
-  // Wait until the webhook's caches hold the SidecarSets (and the nodes): a dry-run pod comes out injected.
-  const probe = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: NS, labels: { sidecar: 'log-agent' } }, spec: { nodeName: 'kwok-node-2', containers: [{ name: 'main', image: 'x' }] } };
-  await eventually(
-    async () => JSON.parse((await kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], JSON.stringify(probe))).stdout) as Pod,
-    (pod) => (pod.spec?.initContainers ?? []).some((c) => c.name === 'filebeat'),
-    60_000,
-    'the webhook to inject the native log agent',
-  );
+  // The webhook's caches must hold the SidecarSets (and the nodes) before any pod is created.
+  await untilWebhookInjects(plane.kubectl, { namespace: NS, labels: { sidecar: 'log-agent' }, container: 'filebeat', spec: { nodeName: 'kwok-node-2' } });
   // The CronJob runs every minute from now on; its runs are checked last.
   await apply(plane, {
     apiVersion: 'batch/v1',

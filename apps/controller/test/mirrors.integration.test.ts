@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigMap, Pod, Secret, SidecarSetResourceBinding } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane, type SidecarsetController, type SidecarsetWebhook } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane, type SidecarsetController, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, eventually, getJson, untilWebhookInjects } from './rolloutHarness.js';
+import { apply, eventually, getJson } from './rolloutHarness.js';
 
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
 const CLI = join(import.meta.dirname, '../../cli/dist/main.js');
@@ -86,7 +86,7 @@ describe('mirrors of cross-namespace ConfigMaps and Secrets', () => {
     await applyFile('000-filebeat-sidecarset-resourcebinding.yaml');
     await eventually(binding, (b) => (b.metadata?.finalizers ?? []).includes('sidecarset.dev/mirrors'), 30_000, 'the binding gets the mirrors finalizer');
     // The webhook has both the SidecarSet and the binding in its caches (a pod admitted before would get no sidecar).
-    await untilWebhookInjects(plane, 'default', seedPod('default', 'probe').metadata!.labels!, 'filebeat');
+    await untilWebhookInjects(plane.kubectl, { namespace: 'default', labels: seedPod('default', 'probe').metadata!.labels!, container: 'filebeat' });
 
     const created = await createPod(seedPod('default', 'echo-server'));
     expect(created.code, created.stderr).toBe(0);

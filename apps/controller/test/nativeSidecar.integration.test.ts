@@ -3,10 +3,10 @@
 // them as a kubelet would. OpenKruise 1.9 leaves such a sidecar alone (its #1671); we roll it out
 // like any sidecar: budget, completion from initContainerStatuses[].imageID, status counts.
 import type { Pod, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPodReady, watchBudget } from './budgetWatcher.js';
-import { apply, deployment, eventually, getJson, podsOf, untilWebhookInjects } from './rolloutHarness.js';
+import { apply, deployment, eventually, getJson, podsOf } from './rolloutHarness.js';
 
 const PROXY_V1 = 'registry.example/proxy:1.0';
 const PROXY_V2 = 'registry.example/proxy:2.0';
@@ -43,7 +43,7 @@ const unavailableOn = (image: string) => (pod: Pod) => proxySpec(pod)?.image ===
 async function setup(name: string, replicas: number, maxUnavailable: number) {
   await plane.kubectl(['create', 'namespace', name]);
   await apply(plane, nativeSidecarSet(name, maxUnavailable));
-  await untilWebhookInjects(plane, name, { app: name }, 'proxy');
+  await untilWebhookInjects(plane.kubectl, { namespace: name, labels: { app: name }, container: 'proxy' });
   await apply(plane, deployment('web', name, replicas, { app: name }));
   const selector = `app=${name}`;
   const pods = await eventually(() => podsOf(plane, name, selector), (p) => p.length === replicas && p.every((pod) => runsReady(pod, PROXY_V1)), 90_000, `${replicas} ready pods with the v1 native sidecar`);

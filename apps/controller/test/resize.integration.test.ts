@@ -5,7 +5,7 @@
 // not upgradable with that reason and is not asked again.
 import { isDeepStrictEqual } from 'node:util';
 import type { Pod, ResourceRequirements, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPodReady, watchBudget } from './budgetWatcher.js';
 import { apply, eventually, getJson, podsOf } from './rolloutHarness.js';
@@ -65,6 +65,7 @@ const upgradable = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 
 async function setup(name: string, replicas: number, maxUnavailable: number, annotations: Record<string, string> = {}) {
   await plane.kubectl(['create', 'namespace', name]);
   await apply(plane, loggerSet(name, maxUnavailable));
+  await untilWebhookInjects(plane.kubectl, { namespace: name, labels: { app: name }, container: 'logger' });
   await apply(plane, deployment(name, replicas, annotations));
   const selector = `app=${name}`;
   const pods = await eventually(() => podsOf(plane, name, selector), (p) => p.length === replicas && p.every((pod) => runsWith(pod, SMALL)), 90_000, `${replicas} ready pods with the small sidecar`);

@@ -3,9 +3,9 @@
 // a change beyond images patches nothing and says why, a stuck image stalls at the budget and says so.
 import type { Pod, SidecarSet } from '@sidecarset/api';
 import { readFileSync } from 'node:fs';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane, type SidecarsetController } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane, type SidecarsetController } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, deployment, eventually, getJson, LOGGER_IMAGE_V1, LOGGER_IMAGE_V2, loggerSidecarSet, podsOf, unavailableUpdated, untilWebhookInjects, updatedReady, watchUnavailability, withImage } from './rolloutHarness.js';
+import { apply, deployment, eventually, getJson, LOGGER_IMAGE_V1, LOGGER_IMAGE_V2, loggerSidecarSet, podsOf, unavailableUpdated, updatedReady, watchUnavailability, withImage } from './rolloutHarness.js';
 
 let plane: ControlPlane;
 let controller: SidecarsetController;
@@ -28,7 +28,7 @@ async function rolloutSetup(name: string, replicas: number, strategy: NonNullabl
   const namespace = name;
   await plane.kubectl(['create', 'namespace', namespace]);
   await apply(plane, loggerSidecarSet(name, name, strategy));
-  await untilWebhookInjects(plane, namespace, { app: name }, 'logger');
+  await untilWebhookInjects(plane.kubectl, { namespace, labels: { app: name }, container: 'logger' });
   await apply(plane, deployment('web', namespace, replicas, { app: name }));
   await eventually(() => podsOf(plane, namespace, `app=${name}`), (pods) => pods.length === replicas && updatedReady(pods, LOGGER_IMAGE_V1) === replicas, 60_000, `${replicas} ready pods with the v1 sidecar`);
   await eventually(() => getJson<SidecarSet>(plane, 'sidecarset', name), (s) => s.status?.matchedPods === replicas && s.status?.updatedReadyPods === replicas, 30_000, 'status: all matched, updated and ready');

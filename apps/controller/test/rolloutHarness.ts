@@ -65,23 +65,6 @@ export const updatedReady = (pods: Pod[], image: string): number =>
 
 export const withImage = (pods: Pod[], image: string): number => pods.filter((p) => sidecarImage(p) === image).length;
 
-/**
- * Waits until the webhook has the SidecarSet in its cache: a server-side dry-run Pod with `labels` in
- * `namespace` comes back with `container` injected. Pods a ReplicaSet creates before that are admitted
- * without the sidecar and never recreated, so a test that applies a SidecarSet and then a Deployment
- * waits here in between.
- */
-export async function untilWebhookInjects(plane: ControlPlane, namespace: string, labels: Record<string, string>, container: string, timeoutMs = 60_000): Promise<void> {
-  const probe = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'webhook-probe-', namespace, labels }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } });
-  const injected = async () => {
-    const { code, stdout } = await plane.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], probe);
-    if (code !== 0) return false;
-    const pod = JSON.parse(stdout) as Pod;
-    return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === container);
-  };
-  await eventually(injected, (ok) => ok, timeoutMs, `the webhook to inject ${container} into a dry-run pod in ${namespace}`);
-}
-
 /** Polls until `check` holds; returns its last value. */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

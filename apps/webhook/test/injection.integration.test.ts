@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane, type SidecarsetWebhook } from '@sidecarset/envtest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -73,6 +73,7 @@ describe('pods created through the API server carry their sidecars', () => {
 
   it('every pod of a Deployment is injected', async () => {
     await kubectlOk('apply', '-f', join(SEEDS, '002-test-sidecarset.yaml'));
+    await untilWebhookInjects(plane.kubectl, { namespace: 'default', labels: { app: 'nginx' }, container: 'sidecar1' });
     await kubectlOk('apply', '-n', 'default', '-f', join(FIXTURES, 'nginx-deployment.yaml'));
     await expect
       .poll(async () => (await getJson<{ items: Pod[] }>('pods', '-n', 'default', '-l', 'app=nginx')).items.length, { timeout: 30_000 })

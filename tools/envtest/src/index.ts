@@ -12,3 +12,4 @@ export { deployedNodeOptions } from './deployedNodeOptions.js';
 export { serviceAccountKubeconfig, serviceAccountUser } from './serviceAccountKubeconfig.js';
 export { deployedIdentity, MANIFESTS_DIR, type DeployedIdentity } from './deployedIdentity.js';
 export { applyPatchMetadataWhitelist, kruiseConfigurationObjects, KRUISE_CONFIGURATION, PATCH_METADATA_WHITELIST_KEY, type PatchMetadataWhitelistRule } from './kruiseConfiguration.js';
+export { untilWebhookInjects, type WebhookProbe } from './webhookInjects.js';

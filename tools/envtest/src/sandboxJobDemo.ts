@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { kubectlOk, until, type Kubectl } from './sandboxDemo.js';
+import { untilWebhookInjects } from './webhookInjects.js';
 
 const SEED_000 = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds/000-filebeat-sidecarset-3.yaml');
 const NAME = 'demo-job-filebeat';
@@ -49,13 +50,7 @@ const JOB = {
 export async function runJobDemo(kubectl: Kubectl, say: (line: string) => void): Promise<void> {
   say('demo (seed 000, Jobs): a SidecarSet with seed 000\'s filebeat (ECI_SIDECAR_CONTAINER=true, command "cat /etc/filebeat.yml && sleep 36000")');
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(sidecarSet()));
-  // The webhook's cache takes the SidecarSet a moment after it is stored: wait until a dry-run pod gets filebeat.
-  const probe = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'default', labels: { app: 'job-demo' } }, spec: { containers: [{ name: 'batch', image: 'busybox' }] } });
-  for (let tries = 0; tries < 120; tries++) {
-    const { stdout } = await kubectl(['create', '--dry-run=server', '-o', 'jsonpath={.spec.initContainers[*].name}', '-f', '-'], probe);
-    if (stdout.includes('filebeat')) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await untilWebhookInjects(kubectl, { namespace: 'default', labels: { app: 'job-demo' }, container: 'filebeat' });
   say('demo: creating Job job-demo (completions 2, parallelism 2), its pods selected by the SidecarSet');
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(JOB));
   const pods = ['get', 'pods', '-n', 'default', '-l', 'batch.kubernetes.io/job-name=job-demo', '-o'];
