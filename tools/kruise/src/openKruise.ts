@@ -10,7 +10,6 @@
 // a network namespace where loopback is all there is: tools/kruise/netns.sh, which this package's
 // `test` target runs under.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort, installCrds, logTail, startProcess, type ControlPlane, type ManagedProcess } from '@sidecarset/envtest';
 import { parseAllDocuments } from 'yaml';
@@ -21,15 +20,23 @@ const MUTATING_CONFIGURATION = 'kruise-mutating-webhook-configuration';
 const VALIDATING_CONFIGURATION = 'kruise-validating-webhook-configuration';
 /**
  * The CRDs installed from OpenKruise's module: SidecarSet; ImagePullJob, which the manager indexes at
- * start and exits without; BroadcastJob, ImageListPullJob and PodUnavailableBudget only because its
- * start-up discovery retries for ~16 s on each kind it misses (a minute in all). No object of those
- * three is ever created; PodUnavailableBudget's pod webhook is not registered.
+ * start and exits without; and the kinds of the controllers it adds before the SidecarSet controller
+ * (its pkg/controller/controllers.go order), one at a time, each discovery of a missing kind retrying
+ * for ~16 s: without them the SidecarSet controller starts 80 s after the webhook. BroadcastJob,
+ * ImageListPullJob and PodUnavailableBudget are looked for at start too. Their controllers idle: no
+ * object of those kinds is created (but the NodeImage per node its own controller keeps), and
+ * PodUnavailableBudget's pod webhook is not registered.
  */
 const SIDECARSET_CRD = 'apps.kruise.io_sidecarsets.yaml';
 const CRD_FILES = [
   SIDECARSET_CRD,
   'apps.kruise.io_imagepulljobs.yaml',
+  'apps.kruise.io_advancedcronjobs.yaml',
   'apps.kruise.io_broadcastjobs.yaml',
+  'apps.kruise.io_clonesets.yaml',
+  'apps.kruise.io_containerrecreaterequests.yaml',
+  'apps.kruise.io_daemonsets.yaml',
+  'apps.kruise.io_nodeimages.yaml',
   'apps.kruise.io_imagelistpulljobs.yaml',
   'policy.kruise.io_podunavailablebudgets.yaml',
 ];
@@ -122,7 +129,9 @@ export async function startOpenKruise(plane: ControlPlane, options: OpenKruiseOp
   plane.processes.push(manager);
   const logs = (lines = 200): string => logTail(manager, lines);
   try {
-    await waitReady(plane, healthPort, () => manager.running(), options.readyTimeoutMs ?? 120_000);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+    await waitReady(plane, healthPort, () => manager.running(), deadline);
+    await waitSidecarSetController(metricsPort, () => manager.running(), deadline);
   } catch (error) {
     await manager.stop();
     throw new Error(`${(error as Error).message}\n--- kruise-manager:\n${logs(40)}`, { cause: error });
@@ -184,8 +193,7 @@ function webhookConfigurations(manifests: string, podNamespaceSelector: LabelSel
  * Ready means: /readyz answers 200, and the API server gets a SidecarSet defaulted through its
  * webhook (a dry-run CREATE comes back with its hash annotation), so the configurations point at it.
  */
-async function waitReady(plane: ControlPlane, healthPort: number, alive: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitReady(plane: ControlPlane, healthPort: number, alive: () => boolean, deadline: number): Promise<void> {
   const probe = JSON.stringify({
     apiVersion: 'apps.kruise.io/v1alpha1',
     kind: 'SidecarSet',
@@ -195,7 +203,7 @@ async function waitReady(plane: ControlPlane, healthPort: number, alive: () => b
   let last = 'not started';
   while (Date.now() < deadline) {
     if (!alive()) throw new Error(`kruise-manager exited before it was ready (${last})`);
-    const health = await httpStatus(`http://127.0.0.1:${healthPort}/readyz`);
+    const health = (await httpGet(`http://127.0.0.1:${healthPort}/readyz`)).status;
     if (health !== 200) {
       last = `/readyz: ${health || 'no answer'}`;
     } else {
@@ -206,17 +214,29 @@ async function waitReady(plane: ControlPlane, healthPort: number, alive: () => b
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`kruise-manager not ready after ${timeoutMs} ms: ${last}`);
+  throw new Error(`kruise-manager not ready in time: ${last}`);
 }
 
-function httpStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-    req.end();
-  });
+/**
+ * The manager adds its controllers after its webhook is ready, one by one: the SidecarSet controller
+ * runs once controller-runtime reports its workers (`controller_runtime_active_workers`).
+ */
+async function waitSidecarSetController(metricsPort: number, alive: () => boolean, deadline: number): Promise<void> {
+  const started = /^controller_runtime_active_workers\{controller="sidecarset-controller"\}/m;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error('kruise-manager exited before its SidecarSet controller started');
+    if (started.test((await httpGet(`http://127.0.0.1:${metricsPort}/metrics`)).body)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('kruise-manager: its SidecarSet controller did not start in time (no controller_runtime_active_workers for sidecarset-controller on /metrics)');
+}
+
+/** Status 0 and no body when nothing answers within a second. */
+async function httpGet(url: string): Promise<{ status: number; body: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return { status: 0, body: '' };
+  }
 }
