@@ -20,6 +20,7 @@ export {
   sidecarSetHashAnnotations,
   sidecarSetHashWithoutImage,
 } from './hash/sidecarSetHash.js';
+export { goJsonStringify } from './hash/goJson.js';
 export { isPodActive, podInactiveReason } from './match/podActivity.js';
 export { podNamespace, sidecarSetMatchesPod } from './match/sidecarSetMatchesPod.js';
 export { pickSidecarSetsForPod } from './match/pickSidecarSetsForPod.js';
@@ -32,7 +33,8 @@ export * from './defaults/index.js';
 export { selectorsCanOverlap, selectorsCanAllMatch } from './labels/selectorOverlap.js';
 export { validateLabelSelector } from './labels/validateLabelSelector.js';
 export * from './rollout/index.js';
-export { newSidecarSetRevision, planHistory, revisionData, revisionMatches, revisionName, type HistoryPlan } from './revision/sidecarSetRevision.js';
+export { CONTROLLER_REVISION_HASH_LABEL, newSidecarSetRevision, planHistory, revisionData, revisionMatches, revisionName, type HistoryPlan } from './revision/sidecarSetRevision.js';
+export { controllerRevisionHash, fnv32, revisionPatch } from './revision/revisionPatch.js';
 export * from './crossNamespace/index.js';
 export * from './resources/index.js';
 export * from './stdlog/index.js';

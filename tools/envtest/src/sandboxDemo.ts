@@ -3,6 +3,7 @@
 // centos:6.7 to centos:6.8 and upgraded in place (same pod, app container untouched).
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { untilWebhookInjects } from './webhookInjects.js';
 
 const SEED_002 = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds/002-test-sidecarset.yaml');
 
@@ -35,6 +36,7 @@ export async function until(kubectl: Kubectl, args: string[], check: (out: strin
 export async function runSeed002Demo(kubectl: Kubectl, say: (line: string) => void): Promise<void> {
   say('demo (seed 002): kubectl apply -f sidecarset.yaml');
   await kubectlOk(kubectl, ['apply', '-f', SEED_002]);
+  await untilWebhookInjects(kubectl, { namespace: 'default', labels: TEST_POD.metadata.labels, container: 'sidecar1' });
   say('demo: creating test-pod (app=nginx, one container "app")');
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(TEST_POD));
   const podJsonPath = (path: string) => ['get', 'pod', 'test-pod', '-n', 'default', '-o', `jsonpath=${path}`];

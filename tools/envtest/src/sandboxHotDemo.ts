@@ -4,6 +4,7 @@
 // image: one of them runs a real image and is ready all along. Every state the pod goes through is
 // printed.
 import { kubectlOk, until, type Kubectl } from './sandboxDemo.js';
+import { untilWebhookInjects } from './webhookInjects.js';
 
 const NAME = 'demo-hot-upgrade';
 const ENVOY_V1 = 'envoyproxy/envoy:v1.30.0';
@@ -42,6 +43,7 @@ function describeState(raw: string): string {
 export async function runHotUpgradeDemo(kubectl: Kubectl, say: (line: string) => void): Promise<void> {
   say(`demo (hot upgrade): SidecarSet ${NAME} with container envoy ${ENVOY_V1}, upgradeType HotUpgrade, hotUpgradeEmptyImage ${EMPTY}`);
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(SIDECARSET));
+  await untilWebhookInjects(kubectl, { namespace: 'default', labels: POD.metadata.labels, container: 'envoy-1' });
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(POD));
   const jsonPath = ['get', 'pod', 'hot-demo', '-n', 'default', '-o', `jsonpath=${STATE}`];
   const before = await until(kubectl, jsonPath, (out) => out.includes(`envoy-1=${ENVOY_V1}/true`) && out.includes(`envoy-2=${EMPTY}/true`), 'hot-demo ready with its twins');

@@ -3,6 +3,7 @@
 // changed, and the pod's initContainerStatuses show the new image with one restart while the app
 // container keeps its container and its zero restarts.
 import { kubectlOk, until, type Kubectl } from './sandboxDemo.js';
+import { untilWebhookInjects } from './webhookInjects.js';
 
 const NAME = 'demo-native-sidecar';
 const PROXY_V1 = 'envoyproxy/envoy:v1.30.0';
@@ -28,6 +29,7 @@ const POD = {
 export async function runNativeSidecarDemo(kubectl: Kubectl, say: (line: string) => void): Promise<void> {
   say(`demo (native sidecar): SidecarSet ${NAME} with initContainers [proxy ${PROXY_V1}, restartPolicy Always]`);
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(SIDECARSET));
+  await untilWebhookInjects(kubectl, { namespace: 'default', labels: POD.metadata.labels, container: 'proxy' });
   await kubectlOk(kubectl, ['apply', '-f', '-'], JSON.stringify(POD));
   const jsonPath = (path: string) => ['get', 'pod', 'native-demo', '-n', 'default', '-o', `jsonpath=${path}`];
   const statuses = '{range .status.initContainerStatuses[*]}{.name}={.image}/{.restartCount}/{.ready} {end}{range .status.containerStatuses[*]}{.name}={.image}/{.restartCount}/{.ready} {end}';

@@ -11,6 +11,7 @@
 // to such pods (admission policies run before webhooks, so ours sees it).
 import { join } from 'node:path';
 import type { ControlPlane } from './controlPlane.js';
+import { untilWebhookInjects } from './webhookInjects.js';
 
 const SEEDS = join(import.meta.dirname, '../../../packages/api/test/fixtures/seeds');
 const DEMO = join(import.meta.dirname, '../demo/seed000');
@@ -76,6 +77,8 @@ export async function runSeed000Demo(kubectl: Kubectl, say: (line: string) => vo
   for (const line of applied.stderr.split('\n').filter((l) => l.startsWith('Warning:'))) say(`demo:   ${line}`);
   say('demo: kubectl apply -f sidecarset-resourcebinding.yaml (kube-system grants filebeat-sidecarset ConfigMap filebeat-config)');
   await kubectlOk(kubectl, ['apply', '-f', SEED_000_FILES.binding]);
+  // The Deployment's pods carry alibabacloud.com/eci=true; the policy above adds the label the SidecarSet selects.
+  await untilWebhookInjects(kubectl, { namespace: 'default', labels: { app: 'echo-server', 'alibabacloud.com/eci': 'true' }, container: 'filebeat' });
   say('demo: kubectl apply -f echo-server.yaml (Deployment in default)');
   await kubectlOk(kubectl, ['apply', '-f', SEED_000_FILES.deployment]);
 

@@ -28,7 +28,7 @@ export async function untilWebhookInjects(kubectl: Kubectl, probe: WebhookProbe)
     spec: { containers: [{ name: 'webhook-probe', image: 'registry.example/probe:1.0' }], ...spec },
   });
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const { code, stdout, stderr } = await kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], pod);
     if (code === 0) {

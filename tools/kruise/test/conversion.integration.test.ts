@@ -3,9 +3,9 @@
 // server of a control plane running the real OpenKruise v1.9.0 (its CRD, webhooks and conversion
 // webhook) and through that of a control plane running our webhook on our CRD (its /convert) and our
 // controller; once each side's controller has written the status of every SidecarSet, each is read
-// back through both versions on both planes, and the reads must be equal (latestRevision aside: the
-// two controllers name their revisions each in its own way).
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+// back through both versions on both planes, and the reads must be equal, latestRevision included;
+// so must the ControllerRevisions both controllers wrote (name, labels, annotations, data bytes).
+import { registerSidecarsetWebhook, SIDECARSET_NAMESPACE, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenKruise } from '../src/index.js';
 import { CONVERSION_CASES } from './conversion/conversionCases.js';
@@ -59,7 +59,14 @@ describe('SidecarSets read through both versions: OpenKruise v1.9.0 and Sidecars
 
   it.each(CONVERSION_CASES.flatMap((c) => VERSIONS.map((version) => [c.name, version] as const)))('%s read as %s is the same object', async (name, version) => {
     const [a, b] = await Promise.all([read(theirs, version, name), read(ours, version, name)]);
-    expect(withoutRevisionName(b)).toEqual(withoutRevisionName(a));
+    expect(b).toEqual(a);
+  }, 60_000);
+
+  it('both controllers wrote the same ControllerRevisions: names, labels, annotations and data', async () => {
+    const [a, b] = await Promise.all([revisions(theirs, 'kruise-system'), revisions(ours, SIDECARSET_NAMESPACE)]);
+    expect(a.size).toBe(CONVERSION_CASES.length);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [name, revision] of a) expect({ name, ...b.get(name) }).toEqual({ name, ...revision });
   }, 60_000);
 
   it('a v1alpha1 namespace is read back as a namespaceSelector through both versions (the lossy case), on both planes', async () => {
@@ -74,10 +81,12 @@ describe('SidecarSets read through both versions: OpenKruise v1.9.0 and Sidecars
   });
 });
 
-function withoutRevisionName(object: Json): Json {
-  if (!object.status) return object;
-  const { latestRevision: _l, ...status } = object.status;
-  return { ...object, status };
+type Revision = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; data: unknown; revision: number };
+
+/** Each plane's ControllerRevisions by name: what a controller moving in must find as its own. */
+async function revisions(plane: ControlPlane, namespace: string): Promise<Map<string, Omit<Revision, 'metadata'> & { labels?: Record<string, string>; annotations?: Record<string, string> }>> {
+  const list = JSON.parse(await kubectl(plane, ['get', 'controllerrevisions', '-n', namespace, '-o', 'json'])) as { items: Revision[] };
+  return new Map(list.items.map((r) => [r.metadata.name, { labels: r.metadata.labels, annotations: r.metadata.annotations, data: r.data, revision: r.revision }]));
 }
 
 async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {

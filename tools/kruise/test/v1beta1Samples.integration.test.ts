@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ensureBinaries } from '@sidecarset/envtest';
+import { ensureBinaries, untilWebhookInjects } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
@@ -67,6 +67,8 @@ describe("OpenKruise v1.9.0's SidecarSet samples as v1beta1, in the sandbox", ()
       expect(read.metadata.annotations?.['kruise.io/sidecarset-hash']).toMatch(/^[a-z0-9]{64}$/);
     }
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'guestbook', namespace: 'default', labels: { 'app.kubernetes.io/name': 'guestbook-with-sidecar' } }, spec: { containers: [{ name: 'guestbook', image: 'openkruise/guestbook:v1' }] } };
+    // The webhook's informers take the SidecarSet a moment after it is stored.
+    await untilWebhookInjects(kubectl, { namespace: 'default', labels: pod.metadata.labels, container: 'guestbook-sidecar' });
     const created = await kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], JSON.stringify(pod));
     expect(created.stderr).toBe('');
     const injected = JSON.parse(created.stdout) as { spec: { containers: { name: string }[] }; metadata: { annotations: Record<string, string> } };

@@ -40,7 +40,8 @@ describe('undoPatch', () => {
   it("sets the revision's recorded fields, removes those it lacks, keeps the rest of the spec, and guards the resourceVersion", () => {
     expect(undoPatch(v3, revisions[1]!)).toEqual({
       metadata: { resourceVersion: '42' },
-      spec: { containers: [{ name: 'agent', image: 'agent:1' }], volumes: [{ name: 'logs', emptyDir: {} }], initContainers: null, imagePullSecrets: null, patchPodMetadata: null },
+      // As the revision records them: through OpenKruise's Go types, zero values included.
+      spec: { containers: [{ name: 'agent', image: 'agent:1', resources: {}, shareVolumePolicy: {}, upgradeStrategy: {} }], volumes: [{ name: 'logs', emptyDir: {} }], initContainers: null, imagePullSecrets: null, patchPodMetadata: null },
     });
   });
 });

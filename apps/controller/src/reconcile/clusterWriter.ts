@@ -2,9 +2,9 @@
 // resourceVersion test; resources through the pods/resize subresource), the pod condition that explains a pod not upgraded, SidecarSet status, and
 // ControllerRevisions. Counted per kind for the "writes per upgraded pod" figure.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { requestJson, SidecarSetV1beta1Client, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
+import { JsonText, requestJson, SidecarSetV1beta1Client, type ControllerRevision, type JsonPatchOperation, type Pod, type SidecarSet, type SidecarSetStatus } from '@sidecarset/api';
 
-import { toV1alpha1, toV1beta1 } from '@sidecarset/core';
+import { goJsonStringify, toV1alpha1, toV1beta1 } from '@sidecarset/core';
 
 export const UPGRADABLE_CONDITION = 'SidecarSetUpgradable';
 
@@ -49,7 +49,11 @@ export function apiServerWriter(kubeConfig: KubeConfig, countWrite: (kind: strin
     },
     async createRevision(revision) {
       countWrite('controllerrevision');
-      return requestJson<ControllerRevision>(kubeConfig, 'POST', `/apis/apps/v1/namespaces/${revision.metadata?.namespace}/controllerrevisions`, {}, revision);
+      // The data goes as the bytes Go writes (sorted keys, `&` as \u0026): OpenKruise reuses a
+      // revision of the same name only when its data is byte-identical to what it would write.
+      const { data, ...rest } = revision;
+      const body = new JsonText(`${JSON.stringify(rest).slice(0, -1)},"data":${goJsonStringify(data)}}`);
+      return requestJson<ControllerRevision>(kubeConfig, 'POST', `/apis/apps/v1/namespaces/${revision.metadata?.namespace}/controllerrevisions`, {}, body);
     },
     async deleteRevision(revision) {
       countWrite('controllerrevision');

@@ -3,7 +3,7 @@
 // tell people how the rollout goes, and write its status. Safe to run twice and after a crash: every
 // decision is recomputed from what the cluster holds.
 import { isAlreadyExists, isConflict, isInvalid, isNotFound, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
-import { newSidecarSetRevision, planHistory, planRollout, podFollowUpPatch, sidecarSetStatus, type RolloutCapabilities, type RolloutPlan } from '@sidecarset/core';
+import { newSidecarSetRevision, planHistory, planRollout, revisionName, podFollowUpPatch, sidecarSetStatus, type RolloutCapabilities, type RolloutPlan } from '@sidecarset/core';
 import { involvedObjectOf, POD_TYPE, SIDECARSET_TYPE, type EventRecorder } from '../runtime/index.js';
 import type { ReconcileResult } from '../runtime/workQueue.js';
 import { UPGRADABLE_CONDITION, type ClusterWriter } from './clusterWriter.js';
@@ -30,6 +30,8 @@ export interface ReconcileDeps {
 
 /** Pod patches in flight at once: a round of hundreds of pods should not wait for each in turn. */
 const PATCH_CONCURRENCY = 64;
+/** Revision names tried past a collision before the reconcile fails (each is a new 32-bit hash). */
+const MAX_COLLISIONS = 10;
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -53,7 +55,7 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   }
   const now = deps.now();
   const pods = deps.podsOf(name);
-  const latestRevision = await syncHistory(sidecarSet, pods, deps);
+  const { latestRevision, collisionCount } = await syncHistory(sidecarSet, pods, deps);
 
   const capabilities = deps.capabilities ?? { podResize: false };
   const plan = planRollout(sidecarSet, pods, now, capabilities);
@@ -78,7 +80,7 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   };
   // The status counts the pods as the cache has them before this round, so all of these writes are
   // independent: they go together, and a round costs one API round trip, not one after another.
-  const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision, capabilities), ...(sidecarSet.status?.collisionCount !== undefined && { collisionCount: sidecarSet.status.collisionCount }) };
+  const status = { ...sidecarSetStatus(sidecarSet, pods, latestRevision, capabilities), ...(collisionCount !== undefined && { collisionCount }) };
   const writeStatus = async (): Promise<'conflict' | undefined> => {
     if (sameStatus(sidecarSet.status, status)) return;
     try {
@@ -100,16 +102,31 @@ export async function reconcileSidecarSet(name: string, deps: ReconcileDeps): Pr
   return rolling ? { requeueAfterMs: conflicts > 0 ? 200 : deps.resyncWhileRollingMs } : undefined;
 }
 
-/** Makes sure the current spec has its ControllerRevision and prunes the history; returns its name. */
-async function syncHistory(sidecarSet: SidecarSet, pods: Pod[], deps: ReconcileDeps): Promise<string> {
-  const plan = planHistory(sidecarSet, deps.revisions(), pods);
+/**
+ * Makes sure the current spec has its ControllerRevision and prunes the history; returns its name and
+ * the collision count the status carries.
+ */
+async function syncHistory(sidecarSet: SidecarSet, pods: Pod[], deps: ReconcileDeps): Promise<{ latestRevision: string; collisionCount?: number }> {
+  const revisions = deps.revisions();
+  const plan = planHistory(sidecarSet, revisions, pods);
+  let collisionCount = sidecarSet.status?.collisionCount;
   let latest = plan.current?.metadata?.name;
   if (!latest) {
-    const revision = newSidecarSetRevision(sidecarSet, deps.revisionNamespace, plan.nextRevisionNumber, sidecarSet.status?.collisionCount ?? 0);
+    // A revision of that name recording another spec is a hash collision: as Kubernetes does, the
+    // count goes up (and into the status) until the name is free. Bounded: names are 32-bit hashes.
+    const taken = new Set(revisions.map((r) => r.metadata?.name));
+    const from = collisionCount ?? 0;
+    let count = from;
+    while (taken.has(revisionName(sidecarSet, count))) {
+      if (++count >= from + MAX_COLLISIONS) throw new Error(`SidecarSet ${sidecarSet.metadata?.name}: ${MAX_COLLISIONS} revision names in a row are taken by other revisions`);
+    }
+    if (count !== from) collisionCount = count;
+    const revision = newSidecarSetRevision(sidecarSet, deps.revisionNamespace, plan.nextRevisionNumber, count);
     try {
       latest = (await deps.writer.createRevision(revision)).metadata?.name;
     } catch (error) {
-      // Another replica, or this one before a crash, created it already: same name, same spec.
+      // Another replica, or this one before a crash, created it already; should it record another
+      // spec, the next reconcile sees it in the cache and counts a collision.
       if (!isAlreadyExists(error)) throw error;
       latest = revision.metadata?.name;
     }
@@ -119,7 +136,7 @@ async function syncHistory(sidecarSet: SidecarSet, pods: Pod[], deps: ReconcileD
       if (!isNotFound(error)) throw error;
     });
   }
-  return latest ?? '';
+  return { latestRevision: latest ?? '', ...(collisionCount !== undefined && { collisionCount }) };
 }
 
 async function explainNotUpgradable(sidecarSet: SidecarSet, plan: RolloutPlan, pods: Map<string, Pod>, deps: ReconcileDeps, now: Date): Promise<void> {

@@ -7,6 +7,11 @@ import { toKubernetesApiError } from './toKubernetesApiError.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+/** A request body already written as JSON text, sent byte for byte (e.g. bytes another controller compares). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export async function requestJson<T>(
   kubeConfig: KubeConfig,
   method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE',
@@ -29,7 +34,7 @@ export async function requestJson<T>(
       headers,
       dispatcher: authorized.dispatcher as never,
       ...(signal ? { signal } : {}),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: body instanceof JsonText ? body.text : JSON.stringify(body) } : {}),
     });
     const text = await response.text();
     if (!response.ok) throw new ApiException(response.status, response.statusText, text, Object.fromEntries(response.headers.entries()));

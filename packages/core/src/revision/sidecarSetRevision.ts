@@ -1,43 +1,46 @@
 // The ControllerRevisions a SidecarSet's history is made of, as OpenKruise records them: one per
 // distinct recorded spec (containers, initContainers, volumes, imagePullSecrets, patchPodMetadata),
-// labelled with the SidecarSet's name, numbered in order, and pruned to revisionHistoryLimit without
-// ever deleting one that a pod or the injection strategy still names.
-import { createHash } from 'node:crypto';
+// named, labelled and written as OpenKruise does (revisionPatch.ts), numbered in order, and pruned
+// to revisionHistoryLimit without ever deleting one that a pod or the injection strategy names.
 import type { ControllerRevision, Pod, SidecarSet } from '@sidecarset/api';
 import { SIDECARSET_HASH_ANNOTATION, SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION } from '../annotations.js';
-import { currentSidecarSetHash, currentSidecarSetHashWithoutImage, safeEncodeString } from '../hash/sidecarSetHash.js';
+import { currentSidecarSetHash, currentSidecarSetHashWithoutImage } from '../hash/sidecarSetHash.js';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from '../defaults/defaultSidecarSet.js';
-import { goJsonStringify } from '../hash/goJson.js';
 import { readSidecarSetHashes } from '../inject/podSidecarSetAnnotations.js';
 import { RECORDED_SPEC_FIELDS } from './restoreSidecarSetFromRevision.js';
 import { SIDECARSET_NAME_LABEL } from './resolveInjectionRevision.js';
+import { controllerRevisionHash, controllerRevisionName, revisionPatch } from './revisionPatch.js';
+
+/** Kubernetes' label for a ControllerRevision's hash (apps/v1 ControllerRevisionHashLabel). */
+export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
 
 /** The strategic-merge patch a revision stores: the recorded fields, replacing the whole spec. */
-export function revisionData(sidecarSet: SidecarSet): { spec: Record<string, unknown> } {
-  const spec: Record<string, unknown> = { $patch: 'replace' };
-  for (const field of RECORDED_SPEC_FIELDS) {
-    const value = sidecarSet.spec[field];
-    if (value !== undefined) spec[field] = value;
-  }
-  return { spec };
+export function revisionData(sidecarSet: Pick<SidecarSet, 'spec'>): { spec: Record<string, unknown> } {
+  return JSON.parse(revisionPatch(sidecarSet)) as { spec: Record<string, unknown> };
 }
 
-/** Stable name for a recorded spec: `<sidecarset>-<10 safe characters of sha256(data, collisionCount)>`. */
+/** `<sidecarset>-<hash>`: the name OpenKruise gives the revision of this spec. */
 export function revisionName(sidecarSet: SidecarSet, collisionCount = 0): string {
-  const digest = createHash('sha256').update(goJsonStringify(revisionData(sidecarSet))).update(String(collisionCount)).digest('hex');
-  return `${sidecarSet.metadata?.name}-${safeEncodeString(digest).slice(0, 10)}`;
+  return controllerRevisionName(sidecarSet.metadata?.name ?? '', controllerRevisionHash(revisionPatch(sidecarSet), collisionCount));
 }
 
+/**
+ * The revision OpenKruise would create for this spec: same name, data, labels (the SidecarSet's own,
+ * its custom version among them, plus the hash and name labels) and annotations (the SidecarSet's).
+ */
 export function newSidecarSetRevision(sidecarSet: SidecarSet, namespace: string, revision: number, collisionCount = 0): ControllerRevision {
   const name = sidecarSet.metadata?.name ?? '';
+  const patch = revisionPatch(sidecarSet);
+  const hash = controllerRevisionHash(patch, collisionCount);
   return {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
     metadata: {
-      name: revisionName(sidecarSet, collisionCount),
+      name: controllerRevisionName(name, hash),
       namespace,
-      labels: { [SIDECARSET_NAME_LABEL]: name },
+      labels: { ...sidecarSet.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash, [SIDECARSET_NAME_LABEL]: name },
       annotations: {
+        ...sidecarSet.metadata?.annotations,
         [SIDECARSET_HASH_ANNOTATION]: currentSidecarSetHash(sidecarSet),
         [SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION]: currentSidecarSetHashWithoutImage(sidecarSet),
       },
@@ -46,24 +49,25 @@ export function newSidecarSetRevision(sidecarSet: SidecarSet, namespace: string,
         ? { ownerReferences: [{ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'SidecarSet', name, uid: sidecarSet.metadata.uid, controller: true, blockOwnerDeletion: true }] }
         : {}),
     },
-    data: revisionData(sidecarSet) as never,
+    data: JSON.parse(patch) as never,
     revision,
   };
 }
 
 /**
- * True when `revision` records the SidecarSet's current spec. Compared as values, not bytes: OpenKruise
- * writes the fields a spec lacks as null (`"initContainers": null`) where we leave them out, and a
- * cluster moved from OpenKruise must reuse its revision (new pods then name the same one).
+ * True when `revision` records the SidecarSet's current spec. Both are brought to the bytes OpenKruise
+ * writes before comparing, so a revision written with nulls for absent fields (OpenKruise), or without
+ * them and without Go's zero values (ours before we wrote OpenKruise's bytes), still matches.
  */
-export const revisionMatches = (revision: ControllerRevision, sidecarSet: SidecarSet): boolean =>
-  goJsonStringify(withoutNulls(revision.data)) === goJsonStringify(withoutNulls(revisionData(sidecarSet)));
-
-/** The value with null members of objects left out (null and absent mean the same in Go's JSON). */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+export function revisionMatches(revision: ControllerRevision, sidecarSet: SidecarSet): boolean {
+  const recorded = (revision.data as { spec?: unknown } | undefined)?.spec;
+  if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return false;
+  const spec: Record<string, unknown> = {};
+  for (const field of RECORDED_SPEC_FIELDS) {
+    const value = (recorded as Record<string, unknown>)[field];
+    if (value !== null && value !== undefined) spec[field] = value;
+  }
+  return revisionPatch({ spec }) === revisionPatch(sidecarSet);
 }
 
 export interface HistoryPlan {
