@@ -5,7 +5,7 @@
 // pod's sequence of twin images and working annotation, which must be OpenKruise's: the idle twin gets
 // the new image and is named working in the same write, then the old twin goes to the empty image.
 import { pathInformer, type Pod, type SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, untilWebhookInjects, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPodReady, watchBudget } from './budgetWatcher.js';
 import { apply, deployment, eventually, getJson, podsOf } from './rolloutHarness.js';
@@ -90,6 +90,7 @@ describe('hot upgrade', () => {
   it(`${REPLICAS} pods at maxUnavailable ${MAX_UNAVAILABLE}, two upgrades: a working ready sidecar at every event, OpenKruise's sequence of twins, the budget held, status counts them`, async () => {
     await plane.kubectl(['create', 'namespace', NAMESPACE]);
     await apply(plane, hotSidecarSet());
+    await untilWebhookInjects(plane.kubectl, { namespace: NAMESPACE, labels: { app: 'hot' }, container: 'envoy-1' });
     await apply(plane, deployment('web', NAMESPACE, REPLICAS, { app: 'hot' }));
     const before = await eventually(() => podsOf(plane, NAMESPACE, SELECTOR), (p) => p.length === REPLICAS && p.every((pod) => settledOn(pod, ENVOY('1.0'))), 120_000, `${REPLICAS} pods with envoy-1 on 1.0 and envoy-2 on the empty image`);
     for (const pod of before) {

@@ -1,7 +1,7 @@
 // The controller as an operator runs it: killed mid-rollout it resumes without exceeding the budget;
 // two replicas, one writer, and the standby takes over; scatter spreads the first round.
 import type { Lease, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, SIDECARSET_NAMESPACE, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, SIDECARSET_NAMESPACE, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, deployment, eventually, getJson, LOGGER_IMAGE_V1, LOGGER_IMAGE_V2, loggerSidecarSet, podsOf, updatedReady, watchUnavailability, withImage } from './rolloutHarness.js';
 
@@ -19,6 +19,7 @@ const leaseHolder = async () => (await getJson<Lease>(plane, 'lease', 'sidecarse
 async function setup(name: string, replicas: number, strategy: NonNullable<SidecarSet['spec']['updateStrategy']>, deployments: Record<string, string>[] = [{ app: name }]) {
   await plane.kubectl(['create', 'namespace', name]);
   await apply(plane, loggerSidecarSet(name, name, strategy));
+  await untilWebhookInjects(plane.kubectl, { namespace: name, labels: { app: name, ...deployments[0] }, container: 'logger' });
   for (const [i, labels] of deployments.entries()) await apply(plane, deployment(`web-${i}`, name, replicas, { app: name, ...labels }));
   const total = replicas * deployments.length;
   await eventually(() => podsOf(plane, name, `app=${name}`), (p) => updatedReady(p, LOGGER_IMAGE_V1) === total, 60_000, `${total} ready pods`);

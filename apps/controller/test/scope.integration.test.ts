@@ -3,7 +3,7 @@
 // or whose labels the selector does not match, is never counted, conditioned, evented or upgraded,
 // while the SidecarSet's own pods roll out. A namespace relabelled into the selector brings its pods in.
 import type { Container, Pod, SidecarSet } from '@sidecarset/api';
-import { registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { registerSidecarsetWebhook, startControlPlane, untilWebhookInjects, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, deployment, eventually, getJson, LOGGER_IMAGE_V1, LOGGER_IMAGE_V2, loggerSidecarSet, podsOf, updatedReady } from './rolloutHarness.js';
 
@@ -60,6 +60,7 @@ describe('the controller acts only on pods its SidecarSet selects now', () => {
     const sidecarSet: SidecarSet = loggerSidecarSet('scoped', 'scoped', { maxUnavailable: 2 });
     sidecarSet.spec.namespaceSelector = { matchLabels: { sidecars: 'on' } };
     await apply(plane, sidecarSet);
+    await untilWebhookInjects(plane.kubectl, { namespace: INSIDE, labels: { app: 'scoped' }, container: 'logger' });
     await apply(plane, deployment('web', INSIDE, 3, { app: 'scoped' }));
     const injected = await eventually(() => podsOf(plane, INSIDE, 'app=scoped'), (p) => p.length === 3 && updatedReady(p, LOGGER_IMAGE_V1) === 3, 60_000, '3 injected pods ready');
     await eventually(() => getJson<SidecarSet>(plane, 'sidecarset', 'scoped'), (s) => s.status?.matchedPods === 3 && s.status?.updatedReadyPods === 3, 30_000, 'status: 3 matched');

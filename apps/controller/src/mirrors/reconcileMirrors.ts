@@ -91,6 +91,7 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
 
   const trusted = new Map<string, SidecarSetResourceBindingMirror>();
   const squatted = new Map<string, WantedMirror>();
+  /** Wanted, but not synced this round (its source not read yet, or its write failed): kept as it is. */
   const unread = new Set<string>();
   let failures = 0;
 
@@ -141,6 +142,9 @@ export async function reconcileMirrors(namespace: string, deps: MirrorsDeps): Pr
       squatted.set(key, want);
     } catch (error) {
       failures++;
+      // Still wanted: a write that lost a race (a stale cached resourceVersion) is retried, not
+      // taken for a mirror nothing needs (which would delete it and give it a new UID).
+      unread.add(key);
       if (!isConflict(error) && !isNotFound(error)) deps.log.warn({ mirror: refText(want), err: error }, 'mirror not written');
     }
   };
