@@ -10,6 +10,7 @@ import { runSeed000Demo } from './sandboxSeed000.js';
 import { runNativeSidecarDemo } from './sandboxNativeDemo.js';
 import { runJobDemo } from './sandboxJobDemo.js';
 import { runHotUpgradeDemo } from './sandboxHotDemo.js';
+import { runResizeDemo } from './sandboxResizeDemo.js';
 import { startSidecarsetController } from './sidecarsetController.js';
 import { registerSidecarsetWebhook, startSidecarsetWebhook } from './sidecarsetWebhook.js';
 
@@ -34,6 +35,7 @@ if (process.env.SIDECARSET_SANDBOX_DEMO !== '0') {
   await runNativeSidecarDemo(plane.kubectl, progress);
   await runJobDemo(plane.kubectl, progress);
   await runHotUpgradeDemo(plane.kubectl, progress);
+  await runResizeDemo(plane.kubectl, progress);
 }
 progress('try: kubectl apply -f <a SidecarSet>, then create a matching pod; Ctrl-C stops everything');
 process.stdout.write(`export KUBECONFIG=${plane.kubeconfigPath}\n`);

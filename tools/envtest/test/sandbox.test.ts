@@ -77,6 +77,11 @@ describe('the sandbox (npm start)', () => {
     expect(stderr).toContain('demo: job-demo complete (2/2 succeeded)');
     expect(await kubectl('get', 'job', 'job-demo', '-n', 'default', '-o', 'jsonpath={.status.succeeded}')).toBe('2');
     expect(await kubectl('get', 'pods', '-n', 'default', '-l', 'batch.kubernetes.io/job-name=job-demo', '-o', 'jsonpath={.items[*].spec.initContainers[*].restartPolicy}')).toBe('Always Always');
+    // Then the resize demo (issue 11): the logger's resources raised in place through pods/resize.
+    expect(stderr).toContain('demo: resized in place through pods/resize, same pod, nothing restarted');
+    const resizeDemo = (path: string) => kubectl('get', 'pod', 'resize-demo', '-n', 'default', '-o', `jsonpath=${path}`);
+    expect(await resizeDemo('{.status.containerStatuses[?(@.name=="logger")].resources.requests.cpu}')).toBe('500m');
+    expect(await resizeDemo('{.status.containerStatuses[?(@.name=="logger")].restartCount} {.status.containerStatuses[?(@.name=="app")].restartCount}')).toBe('0 0');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(143);
