@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { requestJson, type ControllerRevision, type Pod, type SidecarSet } from '@sidecarset/api';
 import { reconcileSidecarSet } from '@sidecarset/controller';
 import { admitSidecarSet, planRollout, rolloutPodView } from '@sidecarset/core';
-import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, type ControlPlane } from '@sidecarset/envtest';
+import { deployedNodeOptions, registerSidecarsetWebhook, startControlPlane, startSidecarsetController, startSidecarsetWebhook, untilWebhookInjects, type ControlPlane } from '@sidecarset/envtest';
 import { startOpenKruise } from '@sidecarset/kruise';
 import { histogramDelta, quantileMs, readHistogram } from '../histogram.ts';
 import { KRUISE_BENCH_ARGS } from '../openKruiseArgs.ts';
@@ -196,6 +196,10 @@ async function runSide(name: keyof typeof sides, pods: number, kind: UpgradeKind
     const applied = await plane.kubectl(['apply', '-f', '-'], JSON.stringify(sidecarSet));
     if (applied.code !== 0) throw new Error(`applying the SidecarSet: ${applied.stderr}`);
     await plane.kubectl(['create', 'namespace', 'bench']);
+    // Pods admitted before the webhook's cache has the SidecarSet would never get the sidecar.
+    const container = spec.container as { name: string; upgradeStrategy?: { upgradeType?: string } };
+    const injected = container.upgradeStrategy?.upgradeType === 'HotUpgrade' ? `${container.name}-1` : container.name;
+    await untilWebhookInjects(plane.kubectl, { namespace: 'bench', labels: { app: 'bench' }, container: injected });
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

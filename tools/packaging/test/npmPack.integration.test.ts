@@ -78,7 +78,7 @@ describe('npm pack from a fresh clone', () => {
   it.each(PUBLISHABLE)('%s: built code (prepack built it), README and package.json, no tests or sources', (dir) => {
     const name = `@sidecarset/${dir.split('/')[1]}`;
     const { files } = packs[name]!;
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']));
     if (dir.startsWith('apps/')) expect(files).toContain('dist/main.js');
     expect(files.filter((f) => /\.test\.|^src\/|^test\//.test(f))).toEqual([]);
   });
