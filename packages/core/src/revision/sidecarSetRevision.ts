@@ -59,15 +59,18 @@ export function newSidecarSetRevision(sidecarSet: SidecarSet, namespace: string,
  * writes before comparing, so a revision written with nulls for absent fields (OpenKruise), or without
  * them and without Go's zero values (ours before we wrote OpenKruise's bytes), still matches.
  */
-export function revisionMatches(revision: ControllerRevision, sidecarSet: SidecarSet): boolean {
+export const revisionMatches = (revision: ControllerRevision, sidecarSet: SidecarSet): boolean => recordedPatch(revision) === revisionPatch(sidecarSet);
+
+/** The revision's recorded fields as OpenKruise would write them; undefined when it records no spec. */
+function recordedPatch(revision: ControllerRevision): string | undefined {
   const recorded = (revision.data as { spec?: unknown } | undefined)?.spec;
-  if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return false;
+  if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return undefined;
   const spec: Record<string, unknown> = {};
   for (const field of RECORDED_SPEC_FIELDS) {
     const value = (recorded as Record<string, unknown>)[field];
     if (value !== null && value !== undefined) spec[field] = value;
   }
-  return revisionPatch({ spec }) === revisionPatch(sidecarSet);
+  return revisionPatch({ spec });
 }
 
 export interface HistoryPlan {
@@ -87,7 +90,9 @@ export interface HistoryPlan {
 export function planHistory(sidecarSet: SidecarSet, revisions: readonly ControllerRevision[], pods: readonly Pod[]): HistoryPlan {
   const name = sidecarSet.metadata?.name ?? '';
   const own = revisions.filter((r) => r.metadata?.labels?.[SIDECARSET_NAME_LABEL] === name).sort((a, b) => Number(a.revision) - Number(b.revision));
-  const current = own.find((r) => revisionMatches(r, sidecarSet));
+  // The current spec's bytes once per reconcile, not once per revision.
+  const currentPatch = revisionPatch(sidecarSet);
+  const current = own.find((r) => recordedPatch(r) === currentPatch);
   const nextRevisionNumber = own.length ? Number(own[own.length - 1]!.revision) + 1 : 1;
   const inUse = new Set<string>();
   for (const pod of pods) {
