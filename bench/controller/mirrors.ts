@@ -52,6 +52,7 @@ function watchers(plane: ControlPlane) {
   const mirrorDataSeen = new Map<string, number>(); // namespace -> when that data was first seen
   const scheduled = new Map<string, number>(); // pod key -> first time ungated and bound to a node
   const ungated = new Map<string, number>();
+  const running = new Set<string>(); // pod keys kwok reported Running
   const mirrors = pathInformer<ConfigMap>(plane.kubeConfig, '/api/v1/configmaps', { labelSelector: 'sidecarset.dev/mirror=true' });
   mirrors.subscribe((e) => {
     const ns = e.object.metadata?.namespace ?? '';
@@ -67,10 +68,11 @@ function watchers(plane: ControlPlane) {
     const gated = e.object.spec?.schedulingGates?.some((g) => g.name === GATE) ?? false;
     if (!gated && !ungated.has(key)) ungated.set(key, performance.now());
     if (e.object.spec?.nodeName && !scheduled.has(key)) scheduled.set(key, performance.now());
+    if (e.object.status?.phase === 'Running') running.add(key);
   });
   mirrors.start();
   pods.start();
-  return { mirrorSeen, mirrorData, mirrorDataSeen, scheduled, ungated, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
+  return { mirrorSeen, mirrorData, mirrorDataSeen, scheduled, ungated, running, synced: () => Promise.all([mirrors.waitForSync(), pods.waitForSync()]), stop: () => Promise.all([mirrors.stop(), pods.stop()]) };
 }
 
 /** The controller's /metrics, from the port its log names. */
@@ -182,7 +184,11 @@ async function main(): Promise<void> {
       console.log(log.split('\n').filter((line) => /"level":(40|50|60)/.test(line)).slice(-15).join('\n'));
       throw error;
     });
-    await new Promise((r) => setTimeout(r, 5000)); // settle
+    // The update is measured on a settled cluster: every pod Running (kwok, the scheduler and the
+    // controller's gate lifting otherwise share the two cores with the mirror writes), then 5 s more.
+    await until('every pod Running', () => [...mirroredSent.keys()].every((k) => watch.running.has(k)), WAIT_MS);
+    await new Promise((r) => setTimeout(r, 5000));
+    progress(`pods Running; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const rss = rssMiB(controller.process.pid);
     progress('updating the source');
     const updatedAt = performance.now();
