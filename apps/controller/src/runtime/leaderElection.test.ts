@@ -105,6 +105,36 @@ describe('LeaderElector', () => {
     expect(b.e.isLeader()).toBe(true);
   });
 
+  it('release still empties the lease when a renewal in flight changed it first', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeaseStore();
+    const a = elector(store, clock, 'a');
+    void a.e.run();
+    await flushPromises();
+    // The next renewal's update waits; it reaches the store just before the release's update does.
+    let landRenewal = (): void => {};
+    const renewalHeld = new Promise<void>((resolve) => (landRenewal = resolve));
+    let renewalLanded: Promise<unknown> = Promise.resolve();
+    const update = store.update.bind(store);
+    let calls = 0;
+    store.update = async (resourceVersion, spec) => {
+      calls++;
+      if (calls === 1) {
+        renewalLanded = renewalHeld.then(() => update(resourceVersion, spec));
+        return (await renewalLanded) as Lease;
+      }
+      if (calls === 2) {
+        landRenewal();
+        await renewalLanded;
+      }
+      return update(resourceVersion, spec);
+    };
+    await clock.advance(2_000);
+    expect(calls).toBe(1);
+    await a.e.release();
+    expect(store.lease?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
   it('steps down when it cannot renew for renewDeadline, aborting the leading signal', async () => {
     const clock = new FakeClock();
     const store = new MemoryLeaseStore();

@@ -16,6 +16,9 @@ import { microTime } from './microTime.js';
 /** client-go's leaderelection.JitterFactor: acquire retries wait retryPeriod * (1 + [0, 1.2)). */
 export const JITTER_FACTOR = 1.2;
 
+/** Conflicting writes a release survives (each a renewal of ours that landed first). */
+const RELEASE_ATTEMPTS = 3;
+
 export interface LeaderElectorOptions {
   lease: LeaseStore;
   /** Unique per replica, e.g. `${podName}_${randomUUID()}`. */
@@ -237,22 +240,34 @@ export class LeaderElector {
     if (holder !== '' && holder !== (previous?.spec?.holderIdentity ?? '')) this.options.onNewLeader?.(holder);
   }
 
+  /**
+   * Empties the holder if it is still us. A renewal still in flight when `stop` aborted it may land
+   * first and make our write conflict; then the lease is read again and the release retried, or the
+   * other replica would wait a whole leaseDuration for a lease nobody renews.
+   */
   private async releaseLease(): Promise<void> {
-    const observed = this.observed;
-    if (observed?.spec?.holderIdentity !== this.identity) return;
-    const now = this.clock.now();
-    try {
-      this.observe(
-        await this.options.lease.update(observed.metadata?.resourceVersion ?? '', {
-          holderIdentity: '',
-          leaseDurationSeconds: 1,
-          acquireTime: microTime(now),
-          renewTime: microTime(now),
-          leaseTransitions: observed.spec.leaseTransitions ?? 0,
-        }),
-      );
-    } catch (e) {
-      if (!isConflict(e)) this.options.onError?.(e);
+    let observed = this.observed;
+    for (let attempt = 1; observed?.spec?.holderIdentity === this.identity; attempt++) {
+      const now = this.clock.now();
+      try {
+        this.observe(
+          await this.options.lease.update(observed.metadata?.resourceVersion ?? '', {
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            acquireTime: microTime(now),
+            renewTime: microTime(now),
+            leaseTransitions: observed.spec.leaseTransitions ?? 0,
+          }),
+        );
+        return;
+      } catch (e) {
+        if (!isConflict(e) || attempt === RELEASE_ATTEMPTS) return void this.options.onError?.(e);
+      }
+      try {
+        observed = await this.options.lease.get();
+      } catch (e) {
+        return void this.options.onError?.(e);
+      }
     }
   }
 }
