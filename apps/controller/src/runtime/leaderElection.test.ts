@@ -114,15 +114,12 @@ describe('LeaderElector', () => {
     // The next renewal's update waits; it reaches the store just before the release's update does.
     let landRenewal = (): void => {};
     const renewalHeld = new Promise<void>((resolve) => (landRenewal = resolve));
-    let renewalLanded: Promise<unknown> = Promise.resolve();
+    let renewalLanded: Promise<Lease> | undefined;
     const update = store.update.bind(store);
     let calls = 0;
     store.update = async (resourceVersion, spec) => {
       calls++;
-      if (calls === 1) {
-        renewalLanded = renewalHeld.then(() => update(resourceVersion, spec));
-        return (await renewalLanded) as Lease;
-      }
+      if (calls === 1) return (renewalLanded = renewalHeld.then(() => update(resourceVersion, spec)));
       if (calls === 2) {
         landRenewal();
         await renewalLanded;
